@@ -1,0 +1,1 @@
+"""The `cyberdiplomacy` command: thin Typer commands over the core, one module per capability."""

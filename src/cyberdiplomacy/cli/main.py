@@ -1,0 +1,60 @@
+"""Entry point of the `cyberdiplomacy` command."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from sqlalchemy.exc import OperationalError
+from typer.core import TyperGroup
+
+from cyberdiplomacy import __version__
+from cyberdiplomacy.cli import imports, knowledge, serve
+from cyberdiplomacy.cli.common import errors
+from cyberdiplomacy.errors import CyberDiplomacyError
+
+
+class Workbench(TyperGroup):
+    """Turns the workbench's own errors into one-line messages instead of tracebacks."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except CyberDiplomacyError as exc:
+            message = exc.message()
+        except OperationalError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            message = f"Cannot use the knowledge base: {reason}"
+        errors.print(f"[red]Error:[/red] {message}", highlight=False)
+        raise typer.Exit(1)
+
+
+app = typer.Typer(
+    cls=Workbench,
+    help="Cyber Diplomacy Workbench: from a cyber incident to a coordinated diplomatic "
+    "response.\n\nStart with `cyberdiplomacy init`, then `cyberdiplomacy serve` and open the "
+    "printed URL.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"cyberdiplomacy {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Cyber Diplomacy Workbench."""
+
+
+imports.register(app)
+knowledge.register(app)
+serve.register(app)

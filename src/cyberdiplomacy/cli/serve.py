@@ -1,0 +1,30 @@
+"""`serve`: the web workbench and its API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from cyberdiplomacy.cli.common import console, engine
+from cyberdiplomacy.config import Settings
+from cyberdiplomacy.web.app import create_app
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(min=1, max=65535, help="Port to listen on.")] = None,
+) -> None:
+    """Serve the workbench (pages and the /api/v1 REST API) until interrupted."""
+    settings = Settings.load()
+    app = create_app(settings, engine())
+    host, port = host or settings.host, port or settings.port
+    console.print(
+        f"Cyber Diplomacy Workbench at http://{host}:{port}  (API docs: /docs; Ctrl+C stops)"
+    )
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)

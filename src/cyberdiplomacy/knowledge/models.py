@@ -1,0 +1,258 @@
+"""The domain model: one typed SQLAlchemy 2 schema for the whole knowledge base.
+
+Every fact-bearing table carries provenance (`source_id`, `as_of`) and a TLP 2.0 marking.
+ATT&CK objects are keyed by their STIX ids, so re-importing a bundle never breaks references.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+from cyberdiplomacy.knowledge import vocabulary
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, list[str]: JSON}
+
+
+class ActorKind(enum.StrEnum):
+    STATE = "state"
+    ORGANIZATION = "organization"
+    THREAT_GROUP = "threat_group"
+    COMPANY = "company"
+    AGENCY = "agency"
+
+
+def alias_key(name: str) -> str:
+    """Normalise a name for matching: 'Fancy Bear', 'fancy-bear' and 'FANCYBEAR' are one key."""
+    return re.sub(r"[^0-9a-z]+", "", name.casefold())
+
+
+class Source(Base):
+    """Where a fact comes from; reliability on the Admiralty scale (A-F) where judged."""
+
+    __tablename__ = "source"
+    __table_args__ = (UniqueConstraint("publisher", "title", name="publisher_title"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str | None] = mapped_column(String(500))
+    title: Mapped[str] = mapped_column(String(300))
+    publisher: Mapped[str] = mapped_column(String(200))
+    published: Mapped[date | None] = mapped_column(Date)
+    reliability: Mapped[str | None] = mapped_column(String(1))
+
+
+class Provenance:
+    """Mixin: the source, the date the fact was known true, and its TLP 2.0 marking."""
+
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))
+    as_of: Mapped[date | None] = mapped_column(Date)
+    tlp: Mapped[str] = mapped_column(String(16), default="clear")
+
+    @validates("tlp")
+    def _check_tlp(self, _key: str, value: str) -> str:
+        return vocabulary.check("tlp", value)
+
+
+class Actor(Provenance, Base):
+    """A state, organisation (bloc, forum), threat group, company or agency."""
+
+    __tablename__ = "actor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[ActorKind] = mapped_column(Enum(ActorKind, native_enum=False, length=20))
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    iso3: Mapped[str | None] = mapped_column(String(3), unique=True)
+    iso2: Mapped[str | None] = mapped_column(String(2))
+    un_status: Mapped[str | None] = mapped_column(String(10))
+    un_member_since: Mapped[int | None] = mapped_column(Integer)
+    attack_id: Mapped[str | None] = mapped_column(String(10), unique=True)
+    misp_uuid: Mapped[str | None] = mapped_column(String(36))
+    sponsor_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id"))
+    attribution_confidence: Mapped[int | None] = mapped_column(Integer)
+
+    sponsor: Mapped[Actor | None] = relationship(remote_side=[id])
+    aliases: Mapped[list[Alias]] = relationship(
+        back_populates="actor", cascade="all, delete-orphan", order_by="Alias.name"
+    )
+    tags: Mapped[list[ActorTag]] = relationship(cascade="all, delete-orphan")
+    source: Mapped[Source | None] = relationship()
+
+
+class Alias(Base):
+    """Another name of an actor; `key` is the normalised form used for matching and search."""
+
+    __tablename__ = "alias"
+    __table_args__ = (UniqueConstraint("actor_id", "key", name="actor_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(200), index=True)
+
+    actor: Mapped[Actor] = relationship(back_populates="aliases")
+
+
+class ActorTag(Base):
+    """A facet of a threat actor from the MISP galaxy: suspected victim, target, incident type."""
+
+    __tablename__ = "actor_tag"
+    __table_args__ = (UniqueConstraint("actor_id", "kind", "value", name="actor_kind_value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(String(200))
+
+
+class Membership(Provenance, Base):
+    """A state's membership of a bloc or organisation, with dates where known."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("member_id", "bloc_id", name="member_bloc"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"), index=True)
+    bloc_id: Mapped[int] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"), index=True)
+    since: Mapped[date | None] = mapped_column(Date)
+    until: Mapped[date | None] = mapped_column(Date)
+
+    member: Mapped[Actor] = relationship(foreign_keys=[member_id])
+    bloc: Mapped[Actor] = relationship(foreign_keys=[bloc_id])
+    source: Mapped[Source | None] = relationship()
+
+
+class Instrument(Provenance, Base):
+    """A treaty, convention, protocol, resolution, report, declaration or norm set."""
+
+    __tablename__ = "instrument"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str | None] = mapped_column(String(100))
+    adopted: Mapped[date | None] = mapped_column(Date)
+    symbol: Mapped[str | None] = mapped_column(String(100))
+    url: Mapped[str | None] = mapped_column(String(500))
+
+    source: Mapped[Source | None] = relationship()
+
+
+class Participation(Provenance, Base):
+    """An actor's standing towards an instrument: signed, party, observer, endorsed, voted…"""
+
+    __tablename__ = "participation"
+    __table_args__ = (
+        UniqueConstraint("actor_id", "instrument_id", "status", name="actor_instrument_status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"), index=True)
+    instrument_id: Mapped[int] = mapped_column(
+        ForeignKey("instrument.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(30))
+    date: Mapped[date | None] = mapped_column(Date)
+    reservations: Mapped[str | None] = mapped_column(Text)
+
+    actor: Mapped[Actor] = relationship()
+    instrument: Mapped[Instrument] = relationship()
+    source: Mapped[Source | None] = relationship()
+
+
+class VocabularyTerm(Base):
+    """A value of a MISP taxonomy (estimative language, admiralty scale, TLP, harms, sectors)."""
+
+    __tablename__ = "vocabulary_term"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    namespace: Mapped[str] = mapped_column(String(80), index=True)
+    predicate: Mapped[str] = mapped_column(String(120))
+    value: Mapped[str | None] = mapped_column(String(200))
+    machinetag: Mapped[str] = mapped_column(String(400), unique=True)
+    expanded: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    numerical_value: Mapped[float | None] = mapped_column()
+
+
+class AttackObject(Base):
+    """An ATT&CK object: technique, software, group, campaign, tactic, mitigation…"""
+
+    __tablename__ = "attack_object"
+    __table_args__ = (Index("ix_attack_object_type_attack_id", "type", "attack_id"),)
+
+    stix_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    type: Mapped[str] = mapped_column(String(40))
+    domain: Mapped[str] = mapped_column(String(40), index=True)
+    attack_id: Mapped[str | None] = mapped_column(String(20), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(300))
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+    deprecated: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_subtechnique: Mapped[bool] = mapped_column(Boolean, default=False)
+    tactics: Mapped[list[str]] = mapped_column(default=list)
+    platforms: Mapped[list[str]] = mapped_column(default=list)
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+    modified: Mapped[str | None] = mapped_column(String(40))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actor.id", ondelete="SET NULL"), index=True
+    )
+
+    actor: Mapped[Actor | None] = relationship()
+
+
+class AttackRelationship(Base):
+    """A STIX relationship between ATT&CK objects: uses, subtechnique-of, revoked-by, …"""
+
+    __tablename__ = "attack_relationship"
+
+    stix_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    type: Mapped[str] = mapped_column(String(40))
+    domain: Mapped[str] = mapped_column(String(40), index=True)
+    source_ref: Mapped[str] = mapped_column(String(80), index=True)
+    target_ref: Mapped[str] = mapped_column(String(80), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class ImportRun(Base):
+    """One completed import: what was read, when, and how many records it brought."""
+
+    __tablename__ = "import_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    importer: Mapped[str] = mapped_column(String(40), index=True)
+    origin: Mapped[str] = mapped_column(String(500))
+    finished: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -1,0 +1,1 @@
+"""The workbench's web face: a REST API under /api/v1 and server-rendered pages."""

@@ -1,0 +1,96 @@
+"""FastAPI application factory: API, pages, static files and one error handler for all of them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException
+
+from cyberdiplomacy import __version__
+from cyberdiplomacy.config import Settings
+from cyberdiplomacy.errors import CyberDiplomacyError
+from cyberdiplomacy.knowledge.database import make_engine, require_current
+
+STATIC = Path(__file__).with_name("static")
+PROBLEM = "application/problem+json"
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    """One read session per request, on the app's engine."""
+    with request.app.state.sessions() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _problem(request: Request, status: int, title: str, detail: str) -> Response:
+    """Render an error as an HTML page for browsers, else as RFC 9457 problem+json."""
+    if _wants_html(request):
+        templates = request.app.state.templates
+        page: Response = templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": status, "title": title, "detail": detail},
+            status_code=status,
+        )
+        return page
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+    body["instance"] = request.url.path
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """Build the app on `engine` (or the configured database); the schema must be current."""
+    settings = settings or Settings.load()
+    engine = engine or make_engine(settings.database_url)
+    require_current(engine)
+    app = FastAPI(
+        title="Cyber Diplomacy Workbench",
+        version=__version__,
+        description="States, blocs, threat actors and ATT&CK knowledge for cyber diplomacy.",
+        openapi_url="/openapi.json",
+    )
+    app.state.engine = engine
+    app.state.sessions = sessionmaker(engine)
+
+    from cyberdiplomacy.web.api import router as api_router
+    from cyberdiplomacy.web.pages import router as pages_router
+    from cyberdiplomacy.web.pages import templates
+
+    app.state.templates = templates
+    app.include_router(api_router, prefix="/api/v1")
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.exception_handler(CyberDiplomacyError)
+    async def _domain_error(request: Request, exc: CyberDiplomacyError) -> Response:
+        return _problem(request, exc.status, exc.title, exc.message())
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+        details = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}"
+            for e in exc.errors()
+        )
+        return _problem(request, 422, "Invalid parameters", details)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException) -> Response:
+        return _problem(request, exc.status_code, str(exc.detail), str(exc.detail))
+
+    return app
