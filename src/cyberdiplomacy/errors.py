@@ -3,6 +3,7 @@
 CyberDiplomacyError
 ├── NotFound            a record asked for by key does not exist (HTTP 404)
 ├── InvalidQuery        a filter or parameter cannot be used (HTTP 400)
+│   └── UnknownAttackIds  observed ATT&CK ids that are malformed or unknown (names them all)
 ├── ImportFailed        a source file cannot be read or violates its format (names file, line, id)
 └── DatabaseNotReady    the knowledge base has no schema or no data yet
 """
@@ -51,6 +52,23 @@ class InvalidQuery(CyberDiplomacyError):
 
     def message(self) -> str:
         return f"Invalid {self.parameter}: {self.reason}"
+
+
+class UnknownAttackIds(InvalidQuery):
+    """Observed ids that are malformed or that no current or revoked ATT&CK object bears."""
+
+    def __init__(self, unknown: tuple[str, ...] = (), malformed: tuple[str, ...] = ()) -> None:
+        parts = []
+        if unknown:
+            parts.append(f"unknown {', '.join(unknown)}")
+        if malformed:
+            parts.append(
+                f"malformed {', '.join(repr(m) for m in malformed)} "
+                "(expected T1234, T1234.001, S1234, or ISO 3166-1 alpha-3 for victims)"
+            )
+        super().__init__("observed ids", "; ".join(parts))
+        self.unknown = unknown
+        self.malformed = malformed
 
 
 class ImportFailed(CyberDiplomacyError):

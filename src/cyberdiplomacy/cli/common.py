@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichBar
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -84,10 +85,10 @@ def emit_json(value: Any) -> None:
 
 
 def table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Print rows as a Rich table."""
-    out = Table(title=title, title_justify="left")
+    """Print rows as a Rich table; titles and cells are plain text, never Rich markup."""
+    out = Table(title=Text(title), title_justify="left")
     for column in columns:
         out.add_column(column)
     for row in rows:
-        out.add_row(*("" if v is None else str(v) for v in row))
+        out.add_row(*(Text("" if v is None else str(v)) for v in row))
     console.print(out)

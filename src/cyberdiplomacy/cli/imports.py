@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cyberdiplomacy.cli.common import console, engine, progress
+from cyberdiplomacy.cli.common import console, engine, errors, progress, reading
 from cyberdiplomacy.knowledge.database import require_current, transaction
-from cyberdiplomacy.sources import bundled
+from cyberdiplomacy.sources import bundled, stix
 
 group = typer.Typer(help="Import a source into the knowledge base (idempotent, all or nothing).")
 
@@ -45,6 +46,53 @@ def import_attack(path: BundlePath) -> None:
     threat actor (by ATT&CK id, else by name).
     """
     _attack(path)
+
+
+@group.command("stix")
+def import_stix(
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="A STIX 2.1 bundle written by `cyberdiplomacy export stix`.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+) -> None:
+    """Import incidents, attribution claims, actors and responses from a STIX 2.1 bundle.
+
+    Incidents are matched by their workbench slug; the bundle's claims and responses replace
+    those recorded for the same incidents.
+    """
+    current = engine()
+    require_current(current)
+    with transaction(current) as session:
+        counts = stix.import_bundle(session, path)
+        bundled.record(session, "stix", str(path), counts)
+    console.print("Imported " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
+
+
+def export_stix(
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the bundle here instead of standard output."),
+    ] = None,
+) -> None:
+    """Export incidents, claims, responses and the actors involved as a STIX 2.1 bundle.
+
+    Objects carry TLP 2.0 markings and their sources; claims are `attributed-to`
+    relationships created by the attributor, with a confidence from the stated likelihood.
+    """
+    with reading() as session:
+        bundle = stix.export_bundle(session)
+    text = json.dumps(bundle, indent=2, ensure_ascii=False)
+    if out is None:
+        typer.echo(text)
+        return
+    partial = out.with_name(out.name + ".partial")
+    partial.write_text(text + "\n", encoding="utf-8")
+    partial.replace(out)  # never leave a half-written bundle behind
+    errors.print(f"Wrote {len(bundle['objects'])} STIX objects to {out}")
 
 
 @group.command("bundled")
@@ -91,6 +139,11 @@ def init(
             _attack(attack)
 
 
+exports = typer.Typer(help="Export the knowledge base for partners' tools.", no_args_is_help=True)
+exports.command("stix")(export_stix)
+
+
 def register(app: typer.Typer) -> None:
     app.command("init")(init)
     app.add_typer(group, name="import")
+    app.add_typer(exports, name="export")

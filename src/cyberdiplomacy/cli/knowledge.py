@@ -176,7 +176,7 @@ def search(
         emit_json(hits)
         return
     if not hits:
-        console.print(f"Nothing matches {text!r}.")
+        console.print(f"Nothing matches {text!r}.", markup=False)
         return
     table(
         f"Search: {text}",

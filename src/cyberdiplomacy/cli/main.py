@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import typer
+from rich.markup import escape
 from sqlalchemy.exc import OperationalError
 from typer.core import TyperGroup
 
 from cyberdiplomacy import __version__
-from cyberdiplomacy.cli import imports, knowledge, serve
+from cyberdiplomacy.cli import imports, incidents, knowledge, serve
 from cyberdiplomacy.cli.common import errors
 from cyberdiplomacy.errors import CyberDiplomacyError
 
@@ -25,7 +26,8 @@ class Workbench(TyperGroup):
         except OperationalError as exc:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             message = f"Cannot use the knowledge base: {reason}"
-        errors.print(f"[red]Error:[/red] {message}", highlight=False)
+        # Escaped: a user's text in the message is not Rich markup; soft_wrap: one line, always.
+        errors.print(f"[red]Error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
 
 
@@ -57,4 +59,5 @@ def root(
 
 imports.register(app)
 knowledge.register(app)
+incidents.register(app)
 serve.register(app)

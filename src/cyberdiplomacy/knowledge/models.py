@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     Boolean,
+    Column,
     Date,
     DateTime,
     Enum,
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -89,7 +91,11 @@ class Actor(Provenance, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
-    kind: Mapped[ActorKind] = mapped_column(Enum(ActorKind, native_enum=False, length=20))
+    kind: Mapped[ActorKind] = mapped_column(
+        Enum(
+            ActorKind, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e]
+        )
+    )
     name: Mapped[str] = mapped_column(String(200), index=True)
     description: Mapped[str | None] = mapped_column(Text)
     iso3: Mapped[str | None] = mapped_column(String(3), unique=True)
@@ -256,3 +262,114 @@ class ImportRun(Base):
     origin: Mapped[str] = mapped_column(String(500))
     finished: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Norm(Provenance, Base):
+    """A norm or principle within an instrument, e.g. GGE-2015-13f (no harm to critical infra)."""
+
+    __tablename__ = "norm"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text)
+
+    instrument: Mapped[Instrument] = relationship()
+
+
+incident_source = Table(
+    "incident_source",
+    Base.metadata,
+    Column("incident_id", ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True),
+    Column("source_id", ForeignKey("source.id", ondelete="CASCADE"), primary_key=True),
+)
+incident_victim = Table(
+    "incident_victim",
+    Base.metadata,
+    Column("incident_id", ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True),
+    Column("actor_id", ForeignKey("actor.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+incident_actor = Table(
+    "incident_actor",
+    Base.metadata,
+    Column("incident_id", ForeignKey("incident.id", ondelete="CASCADE"), primary_key=True),
+    Column("actor_id", ForeignKey("actor.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Incident(Provenance, Base):
+    """A significant cyber operation: what happened, to whom, how, and with what effects."""
+
+    __tablename__ = "incident"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+    started: Mapped[date] = mapped_column(Date, index=True)
+    ended: Mapped[date | None] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text)
+    incident_type: Mapped[str] = mapped_column(String(40))
+    sectors: Mapped[list[str]] = mapped_column(default=list)
+    effects: Mapped[list[str]] = mapped_column(default=list)
+    targets: Mapped[list[str]] = mapped_column(default=list)
+    techniques: Mapped[list[str]] = mapped_column(default=list)
+    software: Mapped[list[str]] = mapped_column(default=list)
+    armed_conflict: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    sources: Mapped[list[Source]] = relationship(
+        secondary=incident_source, order_by=(Source.published, Source.publisher, Source.title)
+    )
+    victims: Mapped[list[Actor]] = relationship(secondary=incident_victim, order_by=Actor.name)
+    actors: Mapped[list[Actor]] = relationship(secondary=incident_actor, order_by=Actor.name)
+
+
+class AttributionClaim(Provenance, Base):
+    """A public statement by a government, alliance or company naming who is behind an incident."""
+
+    __tablename__ = "attribution_claim"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("incident.id", ondelete="CASCADE"), index=True
+    )
+    attributor_id: Mapped[int] = mapped_column(ForeignKey("actor.id"), index=True)
+    attributed_actor_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id"))
+    attributed_state_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id"), index=True)
+    date: Mapped[date] = mapped_column(Date)
+    form: Mapped[str] = mapped_column(String(30))
+    likelihood: Mapped[str | None] = mapped_column(String(30))
+    confidence: Mapped[str | None] = mapped_column(String(10))
+    state_responsibility: Mapped[str | None] = mapped_column(String(40))
+    joint_statement: Mapped[str | None] = mapped_column(String(120))
+    statement: Mapped[str | None] = mapped_column(Text)
+
+    incident: Mapped[Incident] = relationship()
+    attributor: Mapped[Actor] = relationship(foreign_keys=[attributor_id])
+    attributed_actor: Mapped[Actor | None] = relationship(foreign_keys=[attributed_actor_id])
+    attributed_state: Mapped[Actor | None] = relationship(foreign_keys=[attributed_state_id])
+    source: Mapped[Source | None] = relationship()
+
+
+class Response(Provenance, Base):
+    """A measure taken by a state or organisation in answer to an incident or an actor."""
+
+    __tablename__ = "response"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    responder_id: Mapped[int] = mapped_column(ForeignKey("actor.id"), index=True)
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("incident.id", ondelete="CASCADE"), index=True
+    )
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("actor.id"))
+    type: Mapped[str] = mapped_column(String(30))
+    toolbox: Mapped[str | None] = mapped_column(String(40))
+    date: Mapped[date] = mapped_column(Date)
+    joint_statement: Mapped[str | None] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(Text)
+
+    responder: Mapped[Actor] = relationship(foreign_keys=[responder_id])
+    incident: Mapped[Incident | None] = relationship()
+    target: Mapped[Actor | None] = relationship(foreign_keys=[target_id])
+    source: Mapped[Source | None] = relationship()

@@ -16,6 +16,7 @@ from cyberdiplomacy.knowledge.models import (
     Alias,
     AttackObject,
     AttackRelationship,
+    Incident,
     Membership,
     Participation,
     VocabularyTerm,
@@ -24,6 +25,7 @@ from cyberdiplomacy.knowledge.models import (
 
 SOFTWARE_TYPES = ("malware", "tool")
 MAX_LIMIT = 500
+MAX_OFFSET = 2**31 - 1  # larger offsets overflow SQLite/PostgreSQL integers (a 500)
 TACTIC_ORDER = (
     "reconnaissance",
     "resource-development",
@@ -51,17 +53,20 @@ def _current(obj: Any = AttackObject) -> ColumnElement[bool]:
     return and_(obj.revoked.is_(False), obj.deprecated.is_(False))
 
 
-def _check_page(limit: int, offset: int) -> None:
+def check_page(limit: int, offset: int) -> None:
+    """Reject a page size or offset the lists cannot serve."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidQuery("limit", f"must be between 1 and {MAX_LIMIT}, got {limit}")
     if offset < 0:
         raise InvalidQuery("offset", f"must not be negative, got {offset}")
+    if offset > MAX_OFFSET:
+        raise InvalidQuery("offset", f"must be at most {MAX_OFFSET}, got {offset}")
 
 
 def _page(
     session: Session, query: Select[Actor], limit: int, offset: int
 ) -> records.Page[records.ActorSummary]:
-    _check_page(limit, offset)
+    check_page(limit, offset)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     rows = session.scalars(query.options(selectinload(Actor.sponsor)).limit(limit).offset(offset))
     return records.Page[records.ActorSummary](
@@ -86,12 +91,11 @@ def _source(obj: Actor | Membership | Participation) -> records.SourceRecord | N
 
 
 def _matching(text: str) -> ColumnElement[bool]:
-    pattern = f"%{text.casefold()}%"
-    key = f"%{alias_key(text)}%"
-    return or_(
-        func.lower(Actor.name).like(pattern),
-        Actor.id.in_(select(Alias.actor_id).where(Alias.key.like(key))),
-    )
+    """Name contains `text` (a typed % or _ is literal), or an alias contains its key."""
+    conditions = [func.lower(Actor.name).contains(text.casefold(), autoescape=True)]
+    if key := alias_key(text):  # an empty key would match every alias
+        conditions.append(Actor.id.in_(select(Alias.actor_id).where(Alias.key.contains(key))))
+    return or_(*conditions)
 
 
 def overview(session: Session) -> records.Overview:
@@ -140,7 +144,10 @@ def list_states(
     if text:
         query = query.where(_matching(text))
     if bloc:
-        bloc_actor = _bloc(session, bloc)
+        try:
+            bloc_actor = _bloc(session, bloc)
+        except NotFound as exc:
+            raise InvalidQuery("bloc", f"{bloc!r} is not a bloc in the knowledge base") from exc
         query = query.where(
             Actor.id.in_(select(Membership.member_id).where(Membership.bloc_id == bloc_actor.id))
         )
@@ -151,7 +158,8 @@ def list_states(
     return _page(session, query, limit, offset)
 
 
-def _state(session: Session, code: str) -> Actor:
+def find_state(session: Session, code: str) -> Actor:
+    """A state by ISO 3166-1 alpha-3 or alpha-2 code."""
     code = code.strip().upper()
     column = Actor.iso2 if len(code) == 2 else Actor.iso3
     found = session.scalar(select(Actor).where(Actor.kind == ActorKind.STATE, column == code))
@@ -162,7 +170,7 @@ def _state(session: Session, code: str) -> Actor:
 
 def state(session: Session, code: str) -> records.StateProfile:
     """A state's profile by ISO 3166-1 alpha-3 (or alpha-2) code."""
-    actor = _state(session, code)
+    actor = find_state(session, code)
     memberships = session.scalars(
         select(Membership)
         .where(Membership.member_id == actor.id)
@@ -207,6 +215,7 @@ def state(session: Session, code: str) -> records.StateProfile:
         sponsored_groups=[summary(a) for a in sponsored],
         source=_source(actor),
         as_of=actor.as_of,
+        tlp=actor.tlp,
     )
 
 
@@ -253,6 +262,7 @@ def bloc(session: Session, slug: str) -> records.BlocProfile:
         since={m.member.iso3 or m.member.slug: m.since for m in memberships},
         source=_source(actor),
         as_of=actor.as_of,
+        tlp=actor.tlp,
     )
 
 
@@ -278,7 +288,11 @@ def list_actors(
     if text:
         query = query.where(_matching(text))
     if sponsor:
-        query = query.where(Actor.sponsor_id == _state(session, sponsor).id)
+        try:
+            sponsor_id = find_state(session, sponsor).id
+        except NotFound as exc:
+            raise InvalidQuery("sponsor", f"{sponsor!r} is not a state's ISO3 code") from exc
+        query = query.where(Actor.sponsor_id == sponsor_id)
     return _page(session, query, limit, offset)
 
 
@@ -370,8 +384,10 @@ def actor(session: Session, key: str) -> records.ActorProfile:
         tags=dict(tags),
         techniques_by_tactic=dict(ordered),
         software=[_software(s) for s in _used_by(session, group_stix, SOFTWARE_TYPES)],
+        state_names=_state_names(session, [v for values in tags.values() for v in values]),
         source=_source(found),
         as_of=found.as_of,
+        tlp=found.tlp,
     )
 
 
@@ -386,18 +402,18 @@ def _attack_list(
     offset: int,
     *where: object,
 ) -> tuple[list[AttackObject], int]:
-    _check_page(limit, offset)
+    check_page(limit, offset)
     query = select(AttackObject).where(
         AttackObject.type.in_(types),
         _current(),
         *where,  # type: ignore[arg-type]
     )
     if text:
-        pattern = f"%{text.casefold()}%"
+        text = text.casefold()
         query = query.where(
             or_(
-                func.lower(AttackObject.name).like(pattern),
-                func.lower(AttackObject.attack_id).like(pattern),
+                func.lower(AttackObject.name).contains(text, autoescape=True),
+                func.lower(AttackObject.attack_id).contains(text, autoescape=True),
             )
         )
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
@@ -421,7 +437,7 @@ def list_techniques(
     if tactic:
         if tactic not in TACTIC_ORDER:
             raise InvalidQuery("tactic", f"{tactic!r} is not one of {', '.join(TACTIC_ORDER)}")
-        where.append(cast(AttackObject.tactics, String).like(f'%"{tactic}"%'))
+        where.append(cast(AttackObject.tactics, String).contains(f'"{tactic}"', autoescape=True))
     rows, total = _attack_list(session, ("attack-pattern",), text, limit, offset, *where)
     return records.Page[records.TechniqueSummary](
         items=[_technique(r) for r in rows], total=total, limit=limit, offset=offset
@@ -573,33 +589,129 @@ def technique_users(session: Session) -> dict[str, list[str]]:
 # Search -----------------------------------------------------------------------------------
 
 
-def search(session: Session, text: str, limit: int = 50) -> list[records.SearchHit]:
-    """Actors and states by name or alias, then techniques and software by name or ATT&CK id."""
+def incident_matching(text: str) -> ColumnElement[bool]:
+    """Incidents whose name or one of whose aliases contains `text`, in any case."""
+    folded = text.casefold()
+    return or_(
+        func.lower(Incident.name).contains(folded, autoescape=True),
+        func.lower(cast(Incident.aliases, String)).contains(folded, autoescape=True),
+    )
+
+
+def _relevance(key: str, keys: list[str]) -> int:
+    """0 for an exact name or alias, 1 for a prefix, 2 for a match inside a name."""
+    if key in keys:
+        return 0
+    return 1 if any(k.startswith(key) for k in keys) else 2
+
+
+def search(session: Session, text: str, limit: int = 20) -> list[records.SearchHit]:
+    """Incidents, actors, states, techniques and software by name, alias or ATT&CK id.
+
+    Within each kind, exact names come first, then prefixes; `limit` applies per kind so a
+    common word cannot crowd out the other kinds.
+    """
     text = text.strip()
-    if len(alias_key(text)) < 2 and not text.upper().startswith(("T", "S", "G")):
+    key = alias_key(text)
+    if len(key) < 2:
         raise InvalidQuery("search text", "give at least two letters or digits")
     hits: list[records.SearchHit] = []
-    key = alias_key(text)
+    incidents = session.scalars(select(Incident).where(incident_matching(text))).all()
+    ranked_incidents = sorted(
+        incidents,
+        key=lambda i: (_relevance(key, [alias_key(n) for n in [i.name, *i.aliases]]), i.name),
+    )
+    for incident in ranked_incidents[:limit]:
+        matched = next((a for a in incident.aliases if key in alias_key(a)), incident.name)
+        hits.append(
+            records.SearchHit(
+                kind="incident", key=incident.slug, name=incident.name, matched=matched
+            )
+        )
     actors = session.scalars(
-        select(Actor)
-        .where(_matching(text))
-        .options(selectinload(Actor.aliases))
-        .order_by(Actor.name)
+        select(Actor).where(_matching(text)).options(selectinload(Actor.aliases))
     ).all()
-    for found in sorted(actors, key=lambda a: (alias_key(a.name) != key, a.kind.value, a.name)):
-        matched = next((a.name for a in found.aliases if key in a.key), found.name)
-        link = found.iso3 if found.kind == ActorKind.STATE else found.slug
-        hits.append(
-            records.SearchHit(
-                kind=found.kind.value, key=link or found.slug, name=found.name, matched=matched
+    ranked = sorted(
+        actors,
+        key=lambda a: (
+            _relevance(key, [alias_key(a.name), *(x.key for x in a.aliases)]),
+            a.kind.value,
+            a.name,
+        ),
+    )
+    for kind in ActorKind:
+        for found in [a for a in ranked if a.kind == kind][:limit]:
+            matched = next((a.name for a in found.aliases if key in a.key), found.name)
+            link = found.iso3 if found.kind == ActorKind.STATE else found.slug
+            hits.append(
+                records.SearchHit(
+                    kind=found.kind.value, key=link or found.slug, name=found.name, matched=matched
+                )
             )
+    objects, _ = _attack_list(session, ("attack-pattern", *SOFTWARE_TYPES), text, MAX_LIMIT, 0)
+    objects.sort(
+        key=lambda o: (
+            _relevance(key, [alias_key(o.name), alias_key(o.attack_id or "")]),
+            o.attack_id or "",
         )
-    objects, _ = _attack_list(session, ("attack-pattern", *SOFTWARE_TYPES), text, limit, 0)
-    for obj in objects:
-        kind = "technique" if obj.type == "attack-pattern" else "software"
-        hits.append(
-            records.SearchHit(
-                kind=kind, key=obj.attack_id or obj.stix_id, name=obj.name, matched=obj.name
+    )
+    for label, types in (("technique", ("attack-pattern",)), ("software", SOFTWARE_TYPES)):
+        for obj in [o for o in objects if o.type in types][:limit]:
+            hits.append(
+                records.SearchHit(
+                    kind=label, key=obj.attack_id or obj.stix_id, name=obj.name, matched=obj.name
+                )
             )
-        )
-    return hits[:limit]
+    return hits
+
+
+# Pages ---------------------------------------------------------------------------------------
+
+
+def _state_names(session: Session, codes: list[str]) -> dict[str, str]:
+    rows = session.execute(
+        select(Actor.iso3, Actor.name).where(Actor.kind == ActorKind.STATE, Actor.iso3.in_(codes))
+    )
+    return {str(iso3): name for iso3, name in rows}
+
+
+def dashboard(session: Session) -> records.Dashboard:
+    """The overview counts with the blocs, for the dashboard page."""
+    return records.Dashboard(overview=overview(session), blocs=list_blocs(session))
+
+
+def state_listing(
+    session: Session,
+    *,
+    text: str | None = None,
+    bloc: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> records.StateListing:
+    """A page of states with the blocs a reader can filter by."""
+    return records.StateListing(
+        states=list_states(session, text=text, bloc=bloc, limit=limit, offset=offset),
+        blocs=list_blocs(session),
+    )
+
+
+def actor_listing(
+    session: Session,
+    *,
+    text: str | None = None,
+    sponsor: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> records.ActorListing:
+    """A page of threat groups with every suspected sponsor state a reader can filter by."""
+    sponsors = session.execute(
+        select(Sponsor.iso3, Sponsor.name)
+        .join(Actor, Actor.sponsor_id == Sponsor.id)
+        .where(Actor.kind == ActorKind.THREAT_GROUP)
+        .distinct()
+        .order_by(Sponsor.name)
+    )
+    return records.ActorListing(
+        actors=list_actors(session, text=text, sponsor=sponsor, limit=limit, offset=offset),
+        sponsors={str(iso3): name for iso3, name in sponsors},
+    )

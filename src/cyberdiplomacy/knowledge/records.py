@@ -77,6 +77,7 @@ class StateProfile(Record):
     sponsored_groups: list[ActorSummary]
     source: SourceRecord | None = None
     as_of: date | None = None
+    tlp: str = "clear"
 
 
 class BlocProfile(Record):
@@ -87,6 +88,7 @@ class BlocProfile(Record):
     since: dict[str, date | None]
     source: SourceRecord | None = None
     as_of: date | None = None
+    tlp: str = "clear"
 
 
 class TechniqueSummary(Record):
@@ -114,8 +116,10 @@ class ActorProfile(Record):
     tags: dict[str, list[str]]
     techniques_by_tactic: dict[str, list[TechniqueSummary]]
     software: list[SoftwareSummary]
+    state_names: dict[str, str]
     source: SourceRecord | None = None
     as_of: date | None = None
+    tlp: str = "clear"
 
 
 class TechniqueDetail(Record):
@@ -163,3 +167,27 @@ class Overview(Record):
     relationships: int
     vocabulary_terms: int
     top_sponsors: list[tuple[str, str, int]]
+
+
+# Pages ---------------------------------------------------------------------------------------
+
+
+class Dashboard(Record):
+    """What the dashboard shows: the counts and the blocs."""
+
+    overview: Overview
+    blocs: list[Bloc]
+
+
+class StateListing(Record):
+    """One page of states and the blocs offered as a filter."""
+
+    states: Page[ActorSummary]
+    blocs: list[Bloc]
+
+
+class ActorListing(Record):
+    """One page of threat groups and every suspected sponsor state (ISO3 → name) as a filter."""
+
+    actors: Page[ActorSummary]
+    sponsors: dict[str, str]

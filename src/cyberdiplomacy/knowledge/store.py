@@ -52,7 +52,8 @@ def set_aliases(actor: Actor, names: Iterable[str]) -> None:
     """Make `names` (less the actor's own name and duplicates) the actor's aliases."""
     wanted: dict[str, str] = {}
     own = alias_key(actor.name)
-    for name in names:
+    # Of several spellings of one alias, keep the same one every run: mixed case before capitals.
+    for name in sorted(names, key=lambda n: (n.isupper(), n)):
         key = alias_key(name)
         if key and key != own:
             wanted.setdefault(key, name.strip())

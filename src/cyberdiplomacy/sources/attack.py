@@ -56,10 +56,10 @@ def read_bundle(path: Path) -> list[dict[str, Any]]:
         bundle = json.loads(raw)
     except FileNotFoundError as exc:
         raise ImportFailed(name, "no such file") from exc
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:  # BadGzipFile is an OSError
+        raise ImportFailed(name, f"corrupt gzip data: {exc}") from exc
     except OSError as exc:
         raise ImportFailed(name, f"cannot read: {exc}") from exc
-    except (EOFError, zlib.error) as exc:
-        raise ImportFailed(name, f"corrupt gzip data: {exc}") from exc
     except json.JSONDecodeError as exc:
         raise ImportFailed(name, f"not valid JSON: {exc.msg}", line=exc.lineno) from exc
     except UnicodeDecodeError as exc:
@@ -84,6 +84,16 @@ def _attack_id(obj: dict[str, Any]) -> tuple[str | None, str | None]:
 
 def _withdrawn(obj: dict[str, Any]) -> bool:
     return bool(obj.get("revoked", False) or obj.get("x_mitre_deprecated", False))
+
+
+def _latest(objects: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One object per STIX id: a bundle may hold several versions; the newest `modified` wins."""
+    latest: dict[str, dict[str, Any]] = {}
+    for obj in objects:
+        kept = latest.get(obj["id"])
+        if kept is None or str(obj.get("modified", "")) >= str(kept.get("modified", "")):
+            latest[obj["id"]] = obj
+    return list(latest.values())
 
 
 def _domain(objects: list[dict[str, Any]]) -> str:
@@ -197,7 +207,7 @@ def import_bundle(session: Session, path: Path, progress: Progress | None = None
     """Replace the bundle's domain in the knowledge base with the bundle's contents."""
     progress = progress or Silent()
     source = str(path)
-    objects = read_bundle(path)
+    objects = _latest(read_bundle(path))
     domain = _domain(objects)
     progress.start(f"ATT&CK {domain}", len(objects))
     rows: list[dict[str, Any]] = []

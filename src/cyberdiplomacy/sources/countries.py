@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from cyberdiplomacy.errors import ImportFailed
 from cyberdiplomacy.knowledge import store
 from cyberdiplomacy.knowledge.models import Actor, ActorKind, Membership
-from cyberdiplomacy.sources import curated
+from cyberdiplomacy.sources import curated, schemas
 from cyberdiplomacy.sources.progress import Progress, Silent
 
 UN_OBSERVERS = ("VAT", "PSE")  # the Holy See and the State of Palestine
@@ -126,7 +126,7 @@ def import_blocs(
         store.set_aliases(actor, [bloc.full_name])
         if bloc.country_converter:
             column = table[bloc.country_converter]
-            members = [curated.Member(iso3=iso3) for iso3 in table.ISO3[column.notna()]]
+            members = [schemas.Member(iso3=iso3) for iso3 in table.ISO3[column.notna()]]
             source_id, as_of = package_source, date.today()
         else:
             assert bloc.source is not None

@@ -6,48 +6,18 @@ the dotted path of the bad field, and nothing from it is imported.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, TypeAdapter, ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from cyberdiplomacy.errors import ImportFailed
+from cyberdiplomacy.sources.schemas import Bloc
 
 T = TypeVar("T")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class SourceRef(Strict):
-    """A citation: who published what, when, and where (URL only where known)."""
-
-    publisher: str
-    title: str
-    url: HttpUrl | None = None
-    published: date | None = None
-
-
-class Member(Strict):
-    iso3: str = Field(pattern=r"^[A-Z]{3}$")
-    since: date | None = None
-    until: date | None = None
-
-
-class Bloc(Strict):
-    """A bloc; members come from a country_converter column or are curated with a source."""
-
-    slug: str = Field(pattern=r"^[a-z0-9-]+$")
-    name: str
-    full_name: str
-    country_converter: str | None = None
-    source: SourceRef | None = None
-    as_of: date | None = None
-    members: list[Member] = []
 
 
 def bundled(name: str) -> Path:
@@ -55,22 +25,72 @@ def bundled(name: str) -> Path:
     return Path(str(resources.files("cyberdiplomacy") / "data" / name))
 
 
-def load(path: Path, schema: type[T]) -> list[T]:
-    """Read a YAML list of records and validate each against `schema`."""
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a curated file: where, and what."""
+
+    path: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}"
+
+    def error(self) -> ImportFailed:
+        return ImportFailed(self.path, f"{self.field}: {self.message}", line=self.line)
+
+
+def _parse(path: Path) -> tuple[Any, list[int]]:
+    """The YAML document and the line where each top-level record starts."""
     try:
-        raw: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        raw = yaml.safe_load(text)
     except OSError as exc:
         raise ImportFailed(str(path), f"cannot read: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ImportFailed(str(path), "not UTF-8 text") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         raise ImportFailed(str(path), f"not valid YAML: {exc}", line=line) from exc
-    try:
-        return TypeAdapter(list[schema]).validate_python(raw or [])  # type: ignore[valid-type]
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise ImportFailed(str(path), f"{first['msg']}", ref=f"record {field}") from exc
+    if raw is not None and not isinstance(raw, list):
+        raise ImportFailed(str(path), "expected a list of records at the top level")
+    lines = [item.start_mark.line + 1 for item in node.value] if node is not None else []
+    return raw or [], lines
+
+
+def check(path: Path, schema: type[T]) -> tuple[list[tuple[int, T]], list[Problem]]:
+    """Validate each record of a YAML list; return the good ones with their lines, and problems."""
+    raw, lines = _parse(path)
+    records: list[tuple[int, T]] = []
+    problems: list[Problem] = []
+    adapter = TypeAdapter(schema)
+    for index, item in enumerate(raw):
+        try:
+            records.append((lines[index], adapter.validate_python(item)))
+        except ValidationError as exc:
+            label = item.get("slug") if isinstance(item, dict) else None
+            for error in exc.errors():
+                field = ".".join(str(p) for p in error["loc"]) or "record"
+                where = f"record {index + 1}" + (f" ({label})" if label else "")
+                problems.append(Problem(str(path), lines[index], f"{where} {field}", error["msg"]))
+    return records, problems
+
+
+def load_lines(path: Path, schema: type[T]) -> list[tuple[int, T]]:
+    """Valid records with their lines, or `ImportFailed` for the first problem."""
+    records, problems = check(path, schema)
+    if problems:
+        raise problems[0].error()
+    return records
+
+
+def load(path: Path, schema: type[T]) -> list[T]:
+    """Read a YAML list of records, each valid against `schema`, or raise on the first problem."""
+    return [record for _, record in load_lines(path, schema)]
 
 
 def blocs(path: Path | None = None) -> list[Bloc]:

@@ -2,8 +2,9 @@
 
 The ATT&CK intrusion-set cluster gives each ATT&CK group its id and synonyms; the threat-actor
 cluster adds suspected state sponsors (the CFR's), countries of origin, victims, targets and
-confidence. Both are merged into one actor
-per group: an entry joins the actor whose ATT&CK id it cites, else the actor whose name it bears.
+confidence. Both are merged into one actor per group: an entry joins the group whose ATT&CK id
+it cites, else the one group whose name it bears, else the one ATT&CK group that lists its name
+among its associated groups.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from cyberdiplomacy.knowledge.models import (
     Actor,
     ActorKind,
     ActorTag,
+    AttackObject,
     Instrument,
     Participation,
     alias_key,
@@ -71,6 +73,10 @@ def _values(cluster: str) -> list[dict[str, Any]]:
     return sorted((v.to_dict() for v in found.values()), key=lambda v: v["uuid"])
 
 
+def _only(groups: list[Group]) -> Group | None:
+    return groups[0] if len(groups) == 1 else None
+
+
 def merge_groups(
     intrusion_sets: Iterable[dict[str, Any]], actors: Iterable[dict[str, Any]]
 ) -> list[Group]:
@@ -78,6 +84,7 @@ def merge_groups(
     groups: list[Group] = []
     by_attack: dict[str, Group] = {}
     by_name: dict[str, list[Group]] = {}
+    by_synonym: dict[str, list[Group]] = {}
     for entry in intrusion_sets:
         meta = entry.get("meta", {})
         attack_id = meta.get("external_id")
@@ -93,6 +100,8 @@ def merge_groups(
         groups.append(group)
         by_attack[attack_id] = group
         by_name.setdefault(alias_key(group.name), []).append(group)
+        for synonym in group.aliases:
+            by_synonym.setdefault(alias_key(synonym), []).append(group)
 
     for entry in actors:
         meta = entry.get("meta", {})
@@ -100,8 +109,10 @@ def merge_groups(
         cited = {s for s in synonyms if ATTACK_ID.match(s)}
         cited |= {m.group(1) for ref in meta.get("refs", []) for m in [ATTACK_URL.search(ref)] if m}
         known = [by_attack[c] for c in sorted(cited) if c in by_attack]
-        named = by_name.get(alias_key(entry["value"]), [])
-        target = known[0] if len(known) == 1 else named[0] if len(named) == 1 else None
+        key = alias_key(entry["value"])
+        named = by_name.get(key, [])
+        synonym_of = {id(g): g for g in by_synonym.get(key, [])}
+        target = _only(known) or _only(named) or _only(list(synonym_of.values()))
         if target is None:
             target = Group(name=entry["value"].strip(), cluster="threat-actor")
             groups.append(target)
@@ -167,18 +178,26 @@ def import_threat_actors(session: Session, progress: Progress | None = None) -> 
     taken = set(
         session.scalars(select(Actor.slug).where(Actor.kind != ActorKind.THREAT_GROUP)).all()
     )
+    # What an ATT&CK import linked to an actor (its G-id and aliases) survives a refresh.
+    attack_aliases: dict[int | None, set[str]] = {}
+    linked = select(AttackObject.actor_id, AttackObject.aliases).where(
+        AttackObject.actor_id.is_not(None)
+    )
+    for actor_id, aliases in session.execute(linked):
+        attack_aliases.setdefault(actor_id, set()).update(aliases)
     today = date.today()
     for group, slug in zip(groups, _slugs(groups, taken), strict=True):
         actor = by_attack.get(group.attack_id or "") or store.actor(
             session, slug, ActorKind.THREAT_GROUP, group.name
         )
         actor.kind, actor.name = ActorKind.THREAT_GROUP, group.name
-        actor.attack_id, actor.misp_uuid = group.attack_id, group.misp_uuid
+        actor.attack_id = group.attack_id or actor.attack_id
+        actor.misp_uuid = group.misp_uuid
         actor.description = group.description
         actor.attribution_confidence = group.confidence
         actor.sponsor = states.get(iso3.get(group.sponsor_name or "", ""))
         actor.source_id, actor.as_of = sources[group.cluster], today
-        store.set_aliases(actor, group.aliases)
+        store.set_aliases(actor, group.aliases | attack_aliases.get(actor.id, set()))
         victims = {("suspected-victim", iso3.get(v, v)) for v in group.victim_names}
         origin = by_iso2.get(group.origin_iso2 or "")
         if origin is not None:
@@ -205,23 +224,25 @@ def import_budapest_status(session: Session, progress: Progress | None = None) -
         url=GALAXY_URL.format("country"),
     )
     instrument = session.scalar(select(Instrument).where(Instrument.slug == BUDAPEST))
-    if instrument is None:
-        instrument = Instrument(slug=BUDAPEST, kind="convention")
+    if instrument is None:  # the curated instruments file describes it fully
+        instrument = Instrument(
+            slug=BUDAPEST, kind="convention", name="Convention on Cybercrime (ETS No. 185)"
+        )
         session.add(instrument)
-    instrument.name = "Convention on Cybercrime (Budapest Convention, ETS No. 185)"
-    instrument.body = "Council of Europe"
-    instrument.adopted = date(2001, 11, 23)
-    instrument.symbol = "ETS No. 185"
-    instrument.url = (
-        "https://www.coe.int/en/web/conventions/full-list?module=treaty-detail&treatynum=185"
-    )
-    session.flush()
+        session.flush()
     states = {
         a.iso3: a for a in session.scalars(select(Actor).where(Actor.kind == ActorKind.STATE))
     }
     session.execute(
         delete(Participation).where(
             Participation.instrument_id == instrument.id, Participation.source_id == src.id
+        )
+    )
+    curated = set(
+        session.execute(
+            select(Participation.actor_id, Participation.status).where(
+                Participation.instrument_id == instrument.id
+            )
         )
     )
     count, today = 0, date.today()
@@ -231,7 +252,7 @@ def import_budapest_status(session: Session, progress: Progress | None = None) -
             meta.get("budapest-convention", "")
         )
         state = states.get(meta.get("ISO3", ""))
-        if status and state:
+        if status and state and (state.id, status) not in curated:
             session.add(
                 Participation(
                     actor_id=state.id,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -21,6 +22,7 @@ from cyberdiplomacy.knowledge.database import make_engine, require_current
 
 STATIC = Path(__file__).with_name("static")
 PROBLEM = "application/problem+json"
+log = logging.getLogger(__name__)
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -76,6 +78,21 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.middleware("http")
+    async def _refuse_nul(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        # No database stores NUL in text; refuse it here rather than fail deep inside a query.
+        values = [request.url.path, *request.query_params.values()]
+        if any("\x00" in value for value in values):
+            return _problem(request, 400, "Invalid parameters", "NUL characters are not allowed.")
+        return await call_next(request)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+        return _problem(request, 500, "Internal error", "Something went wrong on our side.")
 
     @app.exception_handler(CyberDiplomacyError)
     async def _domain_error(request: Request, exc: CyberDiplomacyError) -> Response:

@@ -1,23 +1,19 @@
-"""Server-rendered pages: each route calls one query function and renders one template."""
+"""Server-rendered pages: each route parses, calls one query function and renders one template.
+
+One module per concept (overview, states, actors, attack); `templating` holds the Jinja2
+environment that the app's error handler shares.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 
-from cyberdiplomacy.knowledge import queries
-from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.pages import actors, attack, overview, states
+from cyberdiplomacy.web.pages.templating import templates
 
-templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
+for module in (overview, states, actors, attack):
+    router.include_router(module.router)
 
-
-@router.get("/")
-def dashboard(request: Request, session: SessionDep) -> HTMLResponse:
-    """What the knowledge base holds."""
-    return templates.TemplateResponse(
-        request, "dashboard.html", {"overview": queries.overview(session)}
-    )
+__all__ = ["router", "templates"]

@@ -88,11 +88,11 @@ def upgrade() -> None:
         sa.Column(
             "kind",
             sa.Enum(
-                "STATE",
-                "ORGANIZATION",
-                "THREAT_GROUP",
-                "COMPANY",
-                "AGENCY",
+                "state",
+                "organization",
+                "threat_group",
+                "company",
+                "agency",
                 name="actorkind",
                 native_enum=False,
                 length=20,

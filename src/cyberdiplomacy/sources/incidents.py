@@ -1,0 +1,140 @@
+"""Curated incidents, attribution claims and responses from YAML, linked to the knowledge base.
+
+Incidents are upserted by slug (their ids stay stable); claims and responses, which have no
+natural key, are replaced as a whole. Every reference must resolve or nothing is imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from cyberdiplomacy.knowledge.models import AttributionClaim, Incident, Response
+from cyberdiplomacy.sources import curated, schemas
+from cyberdiplomacy.sources.references import References
+
+INCIDENTS = "incidents.yaml"
+CLAIMS = "claims.yaml"
+RESPONSES = "responses.yaml"
+T = TypeVar("T")
+
+
+Lined = Sequence[tuple[int | None, T]]
+
+
+def import_incidents(session: Session, path: Path | None = None) -> int:
+    """Create or update every incident in the file and remove those no longer in it."""
+    path = path or curated.bundled(INCIDENTS)
+    records = curated.load_lines(path, schemas.Incident)
+    refs = References(session, str(path))
+    wanted = {record.slug for _, record in records}
+    for slug, stale in list(refs.incidents.items()):
+        if slug not in wanted:
+            session.delete(stale)
+            del refs.incidents[slug]
+    return store_incidents(refs, records)
+
+
+def store_incidents(refs: References, records: Lined[schemas.Incident]) -> int:
+    """Create or update incidents by slug."""
+    session = refs.session
+    for line, record in records:
+        incident = refs.incidents.get(record.slug)
+        if incident is None:
+            incident = Incident(slug=record.slug)
+            session.add(incident)
+            refs.incidents[record.slug] = incident
+        incident.name, incident.aliases, incident.summary = (
+            record.name,
+            record.aliases,
+            record.summary,
+        )
+        incident.started, incident.ended = record.started, record.ended
+        incident.incident_type, incident.armed_conflict = record.type, record.armed_conflict
+        incident.sectors, incident.effects = record.sectors, record.effects
+        incident.targets = [str(target) for target in record.targets]
+        incident.techniques = record.techniques
+        incident.software = record.software
+        incident.victims = [
+            refs.state(iso3, line, f"victims.{i}") for i, iso3 in enumerate(record.victims)
+        ]
+        incident.actors = [
+            refs.actor(slug, line, f"actors.{i}") for i, slug in enumerate(record.actors)
+        ]
+        incident.sources = [refs.source(s) for s in record.sources]
+        incident.source_id, incident.as_of, incident.tlp = (
+            incident.sources[0].id,
+            record.as_of,
+            record.tlp,
+        )
+    session.flush()
+    return len(records)
+
+
+def import_claims(session: Session, path: Path | None = None) -> int:
+    """Replace the attribution claims with those in the file."""
+    path = path or curated.bundled(CLAIMS)
+    records = curated.load_lines(path, schemas.Claim)
+    session.execute(delete(AttributionClaim))
+    return store_claims(References(session, str(path)), records)
+
+
+def store_claims(refs: References, records: Lined[schemas.Claim]) -> int:
+    """Add attribution claims."""
+    for line, record in records:
+        refs.session.add(
+            AttributionClaim(
+                incident=refs.incident(record.incident, line, "incident"),
+                attributor=refs.party(record.attributor, line, "attributor"),
+                attributed_actor=refs.actor(record.actor, line, "actor") if record.actor else None,
+                attributed_state=refs.state(record.state, line, "state") if record.state else None,
+                date=record.date,
+                form=record.form,
+                likelihood=record.likelihood,
+                confidence=record.confidence,
+                state_responsibility=record.state_responsibility,
+                joint_statement=record.joint_statement,
+                statement=record.statement,
+                source=refs.source(record.sources[0]),
+                as_of=record.as_of,
+                tlp=record.tlp,
+            )
+        )
+    refs.session.flush()
+    return len(records)
+
+
+def import_responses(session: Session, path: Path | None = None) -> int:
+    """Replace the responses with those in the file."""
+    path = path or curated.bundled(RESPONSES)
+    records = curated.load_lines(path, schemas.Response)
+    session.execute(delete(Response))
+    return store_responses(References(session, str(path)), records)
+
+
+def store_responses(refs: References, records: Lined[schemas.Response]) -> int:
+    """Add responses."""
+    for line, record in records:
+        refs.session.add(
+            Response(
+                responder=refs.party(record.responder, line, "responder"),
+                incident=refs.incident(record.incident, line, "incident")
+                if record.incident
+                else None,
+                target=refs.target(record.target, line, "target") if record.target else None,
+                type=record.type,
+                toolbox=record.toolbox,
+                date=record.date,
+                joint_statement=record.joint_statement,
+                summary=record.summary,
+                source=refs.source(record.sources[0]),
+                as_of=record.as_of,
+                tlp=record.tlp,
+            )
+        )
+    refs.session.flush()
+    return len(records)

@@ -1,0 +1,82 @@
+"""The Jinja2 environment of the pages: where records link to, and how dates and prose read."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from cyberdiplomacy import __version__
+from cyberdiplomacy.knowledge.records import ActorSummary
+
+templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
+
+PATHS = {
+    "state": "/states/{}",
+    "organization": "/blocs/{}",
+    "technique": "/techniques/{}",
+    "software": "/software/{}",
+}
+KIND_LABELS = {
+    "state": "States",
+    "organization": "Blocs and organisations",
+    "threat_group": "Threat groups",
+    "company": "Companies",
+    "agency": "Agencies",
+    "technique": "ATT&CK techniques",
+    "software": "Software",
+}
+# ATT&CK and MISP descriptions are Markdown with inline citations; links to ATT&CK pages are
+# rewritten to the workbench's own pages so a reader stays on the (possibly offline) workbench.
+LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+ATTACK_LINK = re.compile(
+    r"^https://attack\.mitre\.org/(techniques|software|groups)/([A-Z]\d{4})(?:/(\d{3}))?/?$"
+)
+CITATION = re.compile(r"\s*\(Citation:[^)]*\)")
+CODE = re.compile(r"&lt;code&gt;(.*?)&lt;/code&gt;")
+
+
+def url(kind: str, key: str) -> str:
+    """The page of a record of `kind` (an actor kind, 'technique' or 'software') by its key."""
+    return PATHS.get(kind, "/actors/{}").format(key)
+
+
+def actor_url(actor: ActorSummary) -> str:
+    """States are addressed by ISO3, every other actor by slug."""
+    return url(actor.kind, actor.iso3 or actor.slug)
+
+
+def day(value: date | None) -> str:
+    """Dates as diplomats write them, unambiguous across locales: 29 Mar 2004."""
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
+def tactic(name: str) -> str:
+    """ATT&CK's display name of a tactic shortname: command-and-control → Command and Control."""
+    return " ".join(w if w == "and" else w.capitalize() for w in name.split("-"))
+
+
+def _link(match: re.Match[str]) -> str:
+    text, href = match.group(1), match.group(2)
+    attack = ATTACK_LINK.match(href)
+    if attack:
+        section, ident, sub = attack.groups()
+        kind = {"techniques": "technique", "software": "software"}.get(section, "threat_group")
+        return f'<a href="{url(kind, ident + (f".{sub}" if sub else ""))}">{text}</a>'
+    return f'<a href="{href}" rel="noopener noreferrer">{text}</a>'
+
+
+def prose(text: str | None) -> Markup:
+    """Markdown-ish source descriptions as safe paragraphs, without the citation markers."""
+    paragraphs = re.split(r"\n\s*\n", CITATION.sub("", text or "").strip())
+    html = (CODE.sub(r"<code>\1</code>", LINK.sub(_link, str(escape(p)))) for p in paragraphs if p)
+    return Markup("".join(f"<p>{p}</p>" for p in html))
+
+
+templates.env.filters.update(day=day, tactic=tactic, prose=prose)
+templates.env.globals.update(
+    url=url, actor_url=actor_url, KIND_LABELS=KIND_LABELS, version=__version__
+)

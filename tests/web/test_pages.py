@@ -1,0 +1,269 @@
+"""The server-rendered pages, in-process against a base with the bundled data and ATT&CK."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from cyberdiplomacy.web.app import create_app
+from cyberdiplomacy.web.pages.templating import prose
+
+TITLE = "<title>{} · Cyber Diplomacy Workbench</title>"
+
+
+@pytest.fixture(scope="module")
+def client(full_base: Engine) -> Iterator[TestClient]:
+    """A browser-like client: asks for HTML, does not follow redirects."""
+    app = create_app(engine=full_base)
+    with TestClient(app, headers={"Accept": "text/html"}, follow_redirects=False) as client:
+        yield client
+
+
+def page(client: TestClient, url: str, status: int = 200) -> str:
+    """The HTML of `url`, after checking its status and that it is HTML."""
+    response = client.get(url)
+    assert response.status_code == status, response.text[:500]
+    assert response.headers["content-type"].startswith("text/html")
+    return str(response.text)
+
+
+def test_dashboard_shows_counts_top_sponsors_and_blocs(client: TestClient) -> None:
+    html = page(client, "/")
+    assert TITLE.format("Dashboard") in html
+    for label in ("States", "Threat groups", "Groups with a suspected sponsor", "Vocabulary terms"):
+        assert label in html
+    assert 'href="/states/CHN"' in html
+    assert 'href="/actors?sponsor=RUS"' in html
+    assert 'href="/blocs/nato"' in html
+    assert "cyberdiplomacy import attack PATH" not in html
+
+
+def test_dashboard_tells_how_to_import_attack_when_it_is_missing(sqlite_engine: Engine) -> None:
+    with TestClient(create_app(engine=sqlite_engine)) as empty:
+        html = page(empty, "/")
+    assert "cyberdiplomacy init" in html
+    assert "has not been imported yet" in html
+    assert "cyberdiplomacy import attack PATH" in html
+
+
+def test_states_list_filters_by_bloc_and_name(client: TestClient) -> None:
+    html = page(client, "/states?bloc=nato&q=esto")
+    assert 'href="/states/EST"' in html
+    assert 'href="/states/FRA"' not in html
+    assert '<option value="nato" selected>' in html
+    assert "1\N{EN DASH}1 of 1 states" in html
+
+
+def test_states_list_paginates(client: TestClient) -> None:
+    html = page(client, "/states?page=2")
+    assert "51\N{EN DASH}100 of 195 states" in html
+    assert 'rel="prev" href="http://testserver/states?page=1"' in html
+    assert 'rel="next"' in html
+
+
+def test_state_profile_shows_un_status_blocs_treaties_and_source(client: TestClient) -> None:
+    html = page(client, "/states/EST")
+    assert TITLE.format("Estonia") in html
+    assert "Member state since 1991" in html
+    assert 'href="/blocs/nato"' in html
+    assert "29 Mar 2004" in html
+    assert "Budapest Convention" in html
+    assert "Party" in html
+    assert "Source: MISP Project" in html
+    assert "(as of " in html
+    assert "TLP:CLEAR" in html
+    assert "Republic of Estonia" in html
+
+
+def test_state_profile_lists_groups_it_is_suspected_to_sponsor(client: TestClient) -> None:
+    html = page(client, "/states/RUS")
+    assert 'href="/actors/apt28"' in html
+    assert 'href="/actors/sandworm-team"' in html
+
+
+@pytest.mark.parametrize("code", ["est", "EE", "ee"])
+def test_state_by_other_codes_redirects_to_iso3(client: TestClient, code: str) -> None:
+    response = client.get(f"/states/{code}")
+    assert response.status_code == 302
+    assert response.headers["location"] == "/states/EST"
+
+
+def test_unknown_state_is_a_404_page(client: TestClient) -> None:
+    html = page(client, "/states/XXX", 404)
+    assert TITLE.format("Not found") in html
+    assert "No state &#39;XXX&#39; in the knowledge base." in html
+
+
+def test_bloc_page_lists_members_with_join_dates(client: TestClient) -> None:
+    html = page(client, "/blocs/nato")
+    assert TITLE.format("NATO") in html
+    assert "North Atlantic Treaty Organization" in html
+    assert 'href="/states/EST"' in html
+    assert "29 Mar 2004" in html
+    assert "Source:" in html
+
+
+def test_blocs_list_links_every_bloc(client: TestClient) -> None:
+    html = page(client, "/blocs")
+    assert 'href="/blocs/nato"' in html
+    assert 'href="/blocs/eu"' in html
+
+
+def test_actors_list_filters_by_sponsor(client: TestClient) -> None:
+    html = page(client, "/actors?sponsor=RUS")
+    assert 'href="/actors/apt28"' in html
+    assert 'href="/actors/apt1"' not in html
+    assert '<option value="RUS" selected>Russia</option>' in html
+
+
+def test_actor_profile_shows_sponsor_facets_techniques_and_software(client: TestClient) -> None:
+    html = page(client, "/actors/apt28")
+    assert TITLE.format("APT28") in html
+    assert 'href="/states/RUS">Russia</a>' in html
+    assert "50&thinsp;/&thinsp;100" in html
+    assert 'href="/states/UKR" title="UKR">Ukraine</a>' in html
+    assert "World Anti-Doping Agency" in html
+    assert "Espionage" in html
+    assert "Fancy Bear" in html
+    assert html.index("Reconnaissance") < html.index("Initial Access") < html.index("Impact")
+    assert 'href="/techniques/T1566.001"' in html
+    assert 'href="/software/S0023"' in html
+    assert "Source: MISP Project" in html
+    assert "TLP:CLEAR" in html
+
+
+@pytest.mark.parametrize("key", ["APT28", "G0007", "Fancy Bear", "fancy-bear"])
+def test_actor_by_alias_or_attack_id_redirects_to_slug(client: TestClient, key: str) -> None:
+    response = client.get(f"/actors/{key}")
+    assert response.status_code == 302
+    assert response.headers["location"] == "/actors/apt28"
+
+
+def test_actor_key_naming_a_state_leads_to_the_state_page(client: TestClient) -> None:
+    response = client.get("/actors/RUS", follow_redirects=True)
+    assert response.status_code == 200
+    assert str(response.url).endswith("/states/RUS")
+
+
+def test_technique_page_lists_subtechniques_and_groups(client: TestClient) -> None:
+    html = page(client, "/techniques/T1566")
+    assert TITLE.format("T1566 Phishing") in html
+    assert 'href="/techniques/T1566.001"' in html
+    assert 'href="/actors/kimsuky"' in html
+    assert 'href="https://attack.mitre.org/techniques/T1566"' in html
+    assert "(Citation:" not in html
+
+
+def test_subtechnique_page_links_its_parent(client: TestClient) -> None:
+    html = page(client, "/techniques/T1566.001")
+    assert "Phishing: Spearphishing Attachment" in html
+    assert 'href="/techniques/T1566"' in html
+    assert 'href="/actors/apt28"' in html
+
+
+def test_revoked_technique_names_its_successor(client: TestClient) -> None:
+    html = page(client, "/techniques/T1086")
+    assert "revoked" in html
+    assert 'href="/techniques/T1059.001"' in html
+
+
+def test_techniques_list_filters_by_tactic(client: TestClient) -> None:
+    html = page(client, "/techniques?tactic=impact")
+    assert 'href="/techniques/T1485"' in html
+    assert 'href="/techniques/T1566"' not in html
+
+
+def test_software_page_lists_groups_and_techniques(client: TestClient) -> None:
+    html = page(client, "/software/S0154")
+    assert TITLE.format("S0154 Cobalt Strike") in html
+    assert 'href="/actors/apt29"' in html
+    assert 'href="/software/S0002">Mimikatz</a>' in html
+    assert 'href="/techniques/' in html
+
+
+def test_software_list_filters_by_type(client: TestClient) -> None:
+    html = page(client, "/software?type=tool&q=mimikatz")
+    assert 'href="/software/S0002"' in html
+    assert "1\N{EN DASH}1 of 1 entries" in html
+
+
+def test_search_finds_a_group_by_alias(client: TestClient) -> None:
+    html = page(client, "/search?q=Voodoo+Bear")
+    assert "Threat groups" in html
+    assert 'href="/actors/sandworm-team">Sandworm Team</a>' in html
+    assert "matched “voodoo bear”" in html.lower()
+
+
+def test_search_groups_results_by_kind_with_their_keys(client: TestClient) -> None:
+    html = page(client, "/search?q=phishing")
+    assert "ATT&amp;CK techniques" in html
+    assert 'href="/techniques/T1566"' in html
+    html = page(client, "/search?q=Estonia")
+    assert 'href="/states/EST"' in html
+
+
+def test_search_without_results_says_so(client: TestClient) -> None:
+    assert "No results for “zzqqxx”" in page(client, "/search?q=zzqqxx")
+
+
+def test_search_without_text_shows_the_form(client: TestClient) -> None:
+    assert "Type a name, an alias" in page(client, "/search")
+
+
+def test_too_short_search_is_a_400_page(client: TestClient) -> None:
+    html = page(client, "/search?q=x", 400)
+    assert "is too short to search for" in html
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/no/such/page", 404),
+        ("/states/%00", 400),
+        ("/states/%E2%9C%93", 404),
+        ("/states?bloc=no-such-bloc", 400),
+        ("/states?q=%25%25", 200),
+        ("/states?page=0", 422),
+        ("/states?page=abc", 422),
+        ("/states?page=100000", 200),
+        ("/states?page=1000000000000000000000", 422),
+        ("/actors/'%20OR%201=1%20--", 404),
+        ("/actors/%20", 404),
+        ("/actors?sponsor=ZZZ", 400),
+        ("/actors?q=" + "a" * 201, 422),
+        ("/blocs/..%2F..", 404),
+        ("/techniques/T9999", 404),
+        ("/techniques?tactic=nonsense", 400),
+        ("/software/%3Cscript%3E", 404),
+        ("/software?type=virus", 422),
+        ("/search?q=%00%00", 400),
+        ("/search?q=%25", 400),
+        ("/search?q=%3Cscript%3Ealert(1)%3C/script%3E", 200),
+    ],
+)
+def test_odd_input_gets_an_html_answer_never_a_500(
+    client: TestClient, url: str, status: int
+) -> None:
+    html = page(client, url, status)
+    assert "<script>alert" not in html
+
+
+def test_description_markdown_becomes_safe_html_with_local_attack_links() -> None:
+    html = prose(
+        "Uses <b>[Email Hiding Rules](https://attack.mitre.org/techniques/T1564/008)</b>"
+        "(Citation: Vendor 2022) and <code>cmd</code> via [docs](https://example.org/a?b=1&c=2)."
+        "\n\nSecond."
+    )
+    assert html == (
+        '<p>Uses &lt;b&gt;<a href="/techniques/T1564.008">Email Hiding Rules</a>&lt;/b&gt; and '
+        '<code>cmd</code> via <a href="https://example.org/a?b=1&amp;c=2" '
+        'rel="noopener noreferrer">docs</a>.</p><p>Second.</p>'
+    )
+
+
+def test_pages_stay_out_of_the_openapi_document(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    assert all(path.startswith("/api/") for path in paths)
