@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 from typer.core import TyperGroup
 
 from cyberdiplomacy import __version__
-from cyberdiplomacy.cli import imports, incidents, knowledge, serve
+from cyberdiplomacy.cli import attribution, imports, incidents, knowledge, serve
 from cyberdiplomacy.cli.common import errors
 from cyberdiplomacy.errors import CyberDiplomacyError
 
@@ -60,4 +60,5 @@ def root(
 imports.register(app)
 knowledge.register(app)
 incidents.register(app)
+attribution.register(app)
 serve.register(app)

@@ -42,12 +42,22 @@ class Problem:
         return ImportFailed(self.path, f"{self.field}: {self.message}", line=self.line)
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so pydantic judges them field by field."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _parse(path: Path) -> tuple[Any, list[int]]:
     """The YAML document and the line where each top-level record starts."""
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        raw = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        raw = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
     except OSError as exc:
         raise ImportFailed(str(path), f"cannot read: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:

@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter
 
-from cyberdiplomacy.web.api import incidents, knowledge
+from cyberdiplomacy.web.api import attribution, incidents, knowledge
 
 router = APIRouter()
 router.include_router(knowledge.router)
 router.include_router(incidents.router)
+router.include_router(attribution.router)
