@@ -373,3 +373,20 @@ class Response(Provenance, Base):
     incident: Mapped[Incident | None] = relationship()
     target: Mapped[Actor | None] = relationship(foreign_keys=[target_id])
     source: Mapped[Source | None] = relationship()
+
+
+class Position(Provenance, Base):
+    """A state's stance on a contested question (sovereignty as a rule, due diligence, …)."""
+
+    __tablename__ = "position"
+    __table_args__ = (UniqueConstraint("actor_id", "issue", name="actor_issue"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actor.id", ondelete="CASCADE"), index=True)
+    issue: Mapped[str] = mapped_column(String(60), index=True)
+    stance: Mapped[str] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(Text)
+    date: Mapped[date | None] = mapped_column(Date)
+
+    actor: Mapped[Actor] = relationship()
+    source: Mapped[Source | None] = relationship()

@@ -22,6 +22,7 @@ from cyberdiplomacy.sources import (
     incidents,
     instruments,
     misp,
+    positions,
     schemas,
     vocabularies,
 )
@@ -60,6 +61,7 @@ DATASETS = (
     Dataset("incidents.yaml", schemas.Incident, incidents.import_incidents),
     Dataset("claims.yaml", schemas.Claim, incidents.import_claims),
     Dataset("responses.yaml", schemas.Response, incidents.import_responses),
+    Dataset("positions.yaml", schemas.Position, positions.import_positions),
 )
 
 

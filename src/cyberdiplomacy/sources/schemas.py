@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
+from cyberdiplomacy.errors import InvalidQuery
 from cyberdiplomacy.knowledge import vocabulary
 
 ISO3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -21,7 +22,13 @@ SoftwareId = Annotated[str, Field(pattern=r"^S\d{4}$")]
 
 
 def _in(namespace: str, predicate: str | None = None) -> AfterValidator:
-    return AfterValidator(lambda v: vocabulary.check(namespace, v, predicate))
+    def check(value: str) -> str:
+        try:
+            return vocabulary.check(namespace, value, predicate)
+        except InvalidQuery as exc:  # pydantic reports ValueErrors with the field's location
+            raise ValueError(exc.reason) from exc
+
+    return AfterValidator(check)
 
 
 Tlp = Annotated[str, _in("tlp")]
@@ -33,7 +40,11 @@ Sector = Annotated[str, _in("dhs-ciip-sectors", "DHS-critical-sectors")]
 
 def _harm(value: str) -> str:
     kind, _, harm = value.partition(":")
-    return vocabulary.check("organizational-cyber-harm", harm, kind) and value
+    try:
+        vocabulary.check("organizational-cyber-harm", harm, kind)
+    except InvalidQuery as exc:
+        raise ValueError(f"{value!r}: {exc.reason}") from exc
+    return value
 
 
 Harm = Annotated[str, AfterValidator(_harm)]
@@ -238,3 +249,24 @@ class Organisation(Sourced):
     kind: Literal["company", "agency", "organization"]
     country: ISO3 | None = Field(None, description="where it is headquartered")
     description: str | None = None
+
+
+PositionIssue = Literal[
+    "sovereignty-rule",
+    "due-diligence",
+    "collective-countermeasures",
+    "ihl-applies",
+    "new-binding-instrument",
+    "multistakeholder-governance",
+    "data-localisation",
+]
+
+
+class Position(Sourced):
+    """A state's published stance on a contested question of cyber diplomacy."""
+
+    state: ISO3
+    issue: PositionIssue
+    stance: Literal["yes", "no", "qualified", "unclear"]
+    summary: str = Field(min_length=20)
+    date: dt.date | None = None
