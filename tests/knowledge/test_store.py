@@ -51,7 +51,7 @@ def test_slugs_are_lower_case_ascii_words() -> None:
     assert store.slugify("???") == "unnamed"
 
 
-def test_sources_are_found_by_publisher_and_title(engine: Engine) -> None:
+def test_sources_are_found_by_publisher_and_title_and_keep_known_details(engine: Engine) -> None:
     with transaction(engine) as session:
         first = store.source(session, publisher="NATO", title="Members", url="https://a.example")
         again = store.source(session, publisher="NATO", title="Members", published=date(2024, 3, 7))
@@ -61,4 +61,6 @@ def test_sources_are_found_by_publisher_and_title(engine: Engine) -> None:
         stored = session.get(Source, first.id)
     assert first.id == again.id != other.id
     assert count == 2
-    assert stored is not None and stored.published == date(2024, 3, 7) and stored.url is None
+    # A later citation that omits the URL keeps the one an earlier citation confirmed.
+    assert stored is not None and stored.published == date(2024, 3, 7)
+    assert stored.url == "https://a.example"

@@ -129,14 +129,14 @@ def list_incidents(
     if text:
         query = query.where(queries.incident_matching(text))
     if state:
-        victim = queries.find_state(session, state)
+        victim = queries.as_filter("state", lambda: queries.find_state(session, state))
         query = query.where(
             Incident.id.in_(
                 select(incident_victim.c.incident_id).where(incident_victim.c.actor_id == victim.id)
             )
         )
     if actor:
-        found = queries.find_actor(session, actor)
+        found = queries.as_filter("actor", lambda: queries.find_actor(session, actor))
         linked = select(incident_actor.c.incident_id).where(incident_actor.c.actor_id == found.id)
         claimed = select(AttributionClaim.incident_id).where(
             or_(
@@ -414,3 +414,30 @@ def victims_count(session: Session) -> dict[str, int]:
         .group_by(Actor.iso3)
     )
     return {str(iso3): int(count) for iso3, count in rows}
+
+
+class VictimCount(Record):
+    iso3: str
+    name: str
+    incidents: int
+
+
+class IncidentStatistics(Record):
+    """Incidents per year, and per victim state with its name, most affected first."""
+
+    by_year: dict[int, int]
+    victims: list[VictimCount]
+
+
+def statistics(session: Session) -> IncidentStatistics:
+    """How incidents spread over the years and over victim states: a chart, a map, filters."""
+    counts = victims_count(session)
+    rows = session.execute(
+        select(Actor.iso3, Actor.name).where(Actor.kind == ActorKind.STATE, Actor.iso3.in_(counts))
+    )
+    names = {str(iso3): name for iso3, name in rows}
+    victims = [VictimCount(iso3=code, name=names[code], incidents=n) for code, n in counts.items()]
+    return IncidentStatistics(
+        by_year=incidents_by_year(session),
+        victims=sorted(victims, key=lambda v: (-v.incidents, v.name)),
+    )

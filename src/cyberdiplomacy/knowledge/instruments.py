@@ -125,7 +125,7 @@ def instrument(session: Session, slug: str) -> InstrumentDetail:
                 )
                 for p in participations
             ),
-            key=lambda p: (p.actor.name, p.status),
+            key=lambda p: (p.actor.name, p.date or dt.date.max, p.status),
         ),
         source=SourceRecord.model_validate(found.source) if found.source else None,
         as_of=found.as_of,

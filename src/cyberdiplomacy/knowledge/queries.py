@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, String, and_, cast, func, or_, select
@@ -51,6 +52,14 @@ UsedObject = aliased(AttackObject)
 def _current(obj: Any = AttackObject) -> ColumnElement[bool]:
     """Neither revoked nor deprecated: what ATT&CK itself lists today."""
     return and_(obj.revoked.is_(False), obj.deprecated.is_(False))
+
+
+def as_filter(parameter: str, find: Callable[[], Actor]) -> Actor:
+    """Look up a filter value; an unknown one is a bad parameter (400), not a missing page."""
+    try:
+        return find()
+    except NotFound as exc:
+        raise InvalidQuery(parameter, f"{exc.key!r} is not in the knowledge base") from exc
 
 
 def check_page(limit: int, offset: int) -> None:
@@ -144,10 +153,7 @@ def list_states(
     if text:
         query = query.where(_matching(text))
     if bloc:
-        try:
-            bloc_actor = _bloc(session, bloc)
-        except NotFound as exc:
-            raise InvalidQuery("bloc", f"{bloc!r} is not a bloc in the knowledge base") from exc
+        bloc_actor = as_filter("bloc", lambda: _bloc(session, bloc))
         query = query.where(
             Actor.id.in_(select(Membership.member_id).where(Membership.bloc_id == bloc_actor.id))
         )
@@ -288,11 +294,9 @@ def list_actors(
     if text:
         query = query.where(_matching(text))
     if sponsor:
-        try:
-            sponsor_id = find_state(session, sponsor).id
-        except NotFound as exc:
-            raise InvalidQuery("sponsor", f"{sponsor!r} is not a state's ISO3 code") from exc
-        query = query.where(Actor.sponsor_id == sponsor_id)
+        query = query.where(
+            Actor.sponsor_id == as_filter("sponsor", lambda: find_state(session, sponsor)).id
+        )
     return _page(session, query, limit, offset)
 
 

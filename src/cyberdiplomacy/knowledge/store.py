@@ -33,7 +33,10 @@ def source(
     if found is None:
         found = Source(publisher=publisher, title=title)
         session.add(found)
-    found.url, found.published, found.reliability = url, published, reliability
+    # A later citation that omits a detail must not erase what an earlier one confirmed.
+    found.url = url or found.url
+    found.published = published or found.published
+    found.reliability = reliability or found.reliability
     session.flush()
     return found
 

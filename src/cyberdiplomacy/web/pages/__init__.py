@@ -1,7 +1,9 @@
-"""Server-rendered pages: each route parses, calls one query function and renders one template.
+"""Server-rendered pages: each route parses, calls the query behind each part of the page (most
+pages have one) and renders one template.
 
-One module per concept (overview, states, actors, attack); `templating` holds the Jinja2
-environment that the app's error handler shares.
+One module per concept (overview, incidents, states, instruments, actors, attack); `vendor`
+serves third-party browser assets; `templating` holds the Jinja2 environment that the app's error
+handler shares.
 """
 
 from __future__ import annotations
@@ -9,11 +11,19 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
-from cyberdiplomacy.web.pages import actors, attack, overview, states
+from cyberdiplomacy.web.pages import (
+    actors,
+    attack,
+    incidents,
+    instruments,
+    overview,
+    states,
+    vendor,
+)
 from cyberdiplomacy.web.pages.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
-for module in (overview, states, actors, attack):
+for module in (overview, incidents, states, instruments, actors, attack, vendor):
     router.include_router(module.router)
 
 __all__ = ["router", "templates"]

@@ -8,8 +8,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from cyberdiplomacy.errors import InvalidQuery
-from cyberdiplomacy.knowledge import queries
+from cyberdiplomacy.knowledge import incidents, queries
 from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.pages import vendor
 from cyberdiplomacy.web.pages.common import render
 
 router = APIRouter()
@@ -17,8 +18,14 @@ router = APIRouter()
 
 @router.get("/")
 def dashboard(request: Request, session: SessionDep) -> HTMLResponse:
-    """What the knowledge base holds, and where to go from here."""
-    return render(request, "dashboard.html", dashboard=queries.dashboard(session))
+    """What the knowledge base holds, incidents by year and by victim, and where to go next."""
+    return render(
+        request,
+        "dashboard.html",
+        dashboard=queries.dashboard(session),
+        incidents=incidents.statistics(session),
+        world_map=vendor.world_map_ready(),
+    )
 
 
 @router.get("/search")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from cyberdiplomacy.knowledge import queries
+from cyberdiplomacy.knowledge import incidents, queries
 from cyberdiplomacy.web.app import SessionDep
 from cyberdiplomacy.web.pages.common import PAGE_SIZE, Choice, PageNumber, Text, offset, render
 from cyberdiplomacy.web.pages.templating import url
@@ -34,7 +34,13 @@ def state(request: Request, session: SessionDep, code: str) -> Response:
     profile = queries.state(session, code)
     if code != profile.iso3:
         return RedirectResponse(url("state", profile.iso3), status_code=302)
-    return render(request, "state.html", state=profile, tlp=profile.tlp)
+    return render(
+        request,
+        "state.html",
+        state=profile,
+        tlp=profile.tlp,
+        incidents=incidents.state_incidents(session, profile.iso3),
+    )
 
 
 @router.get("/blocs")

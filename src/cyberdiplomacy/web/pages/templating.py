@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from cyberdiplomacy import __version__
+from cyberdiplomacy.knowledge import vocabulary
 from cyberdiplomacy.knowledge.records import ActorSummary
 
 templates = Jinja2Templates(directory=Path(__file__).parent.parent / "templates")
 
 PATHS = {
+    "incident": "/incidents/{}",
+    "instrument": "/instruments/{}",
     "state": "/states/{}",
     "organization": "/blocs/{}",
     "technique": "/techniques/{}",
     "software": "/software/{}",
 }
 KIND_LABELS = {
+    "incident": "Incidents",
     "state": "States",
     "organization": "Blocs and organisations",
     "threat_group": "Threat groups",
@@ -59,6 +64,46 @@ def tactic(name: str) -> str:
     return " ".join(w if w == "and" else w.capitalize() for w in name.split("-"))
 
 
+def words(key: str) -> str:
+    """A hyphenated key in words: data-destruction → Data destruction."""
+    return key.replace("-", " ").capitalize()
+
+
+@cache
+def _labels(namespace: str) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for term in vocabulary.terms(namespace):
+        text = (term.expanded or term.value or term.predicate).strip().rstrip(".")
+        text = text[:1].upper() + text[1:]
+        if term.value is None:
+            labels[term.predicate] = text
+        else:
+            labels.setdefault(term.value, text)
+            labels[f"{term.predicate}:{term.value}"] = text
+    return labels
+
+
+def term(value: str, namespace: str) -> str:
+    """A MISP taxonomy value as the taxonomy writes it out: healthcare-public → Healthcare and
+    Public Health; a value the taxonomy lacks reads as words."""
+    return _labels(namespace).get(value) or words(value)
+
+
+def choices(namespace: str, predicate: str) -> list[tuple[str, str]]:
+    """The values of one predicate of a taxonomy with their labels, by label: a filter's options."""
+    found = (t.value for t in vocabulary.terms(namespace) if t.predicate == predicate and t.value)
+    return sorted(((v, term(v, namespace)) for v in found), key=lambda c: c[1])
+
+
+def harms(effects: list[str]) -> dict[str, list[str]]:
+    """Effects (`kind:value` of organizational-cyber-harm) grouped under their kind."""
+    grouped: dict[str, list[str]] = {}
+    for effect in effects:
+        kind = effect.partition(":")[0].replace("-", "/").capitalize()
+        grouped.setdefault(kind, []).append(term(effect, "organizational-cyber-harm"))
+    return grouped
+
+
 def _link(match: re.Match[str]) -> str:
     text, href = match.group(1), match.group(2)
     attack = ATTACK_LINK.match(href)
@@ -76,7 +121,9 @@ def prose(text: str | None) -> Markup:
     return Markup("".join(f"<p>{p}</p>" for p in html))
 
 
-templates.env.filters.update(day=day, tactic=tactic, prose=prose)
+templates.env.filters.update(
+    day=day, tactic=tactic, prose=prose, words=words, term=term, harms=harms
+)
 templates.env.globals.update(
-    url=url, actor_url=actor_url, KIND_LABELS=KIND_LABELS, version=__version__
+    url=url, actor_url=actor_url, choices=choices, KIND_LABELS=KIND_LABELS, version=__version__
 )
