@@ -54,6 +54,19 @@ def test_a_group_with_a_sub_technique_gets_partial_credit_for_its_parent(
     assert [(e.match, e.via) for e in evidence] == [("sub-technique", "T1059.001")]
 
 
+def test_a_group_known_for_items_that_go_with_an_observed_one_gets_related_credit(
+    toy: GroupProfiles,
+) -> None:
+    engine = Engine(toy)
+    query = Query(("T1001",))
+    scores = engine.scores(query)
+    assert scores[1] > scores[0]  # G0002 shares T1105 with T1001's users; G0001 shares nothing
+    assert [(e.item, e.match, e.via) for e in engine.evidence(1, query)] == [
+        ("T1001", "related", "T1105")
+    ]
+    assert engine.evidence(0, query) == ()
+
+
 def test_revoked_ids_are_ranked_as_their_successors_and_reported(toy: GroupProfiles) -> None:
     engine = Engine(toy)
     old = engine.attribute(Observation(techniques=("T1086",)))
@@ -136,6 +149,21 @@ def test_probabilities_sum_to_one_for_any_observation(engine: Engine, data: st.D
     total = sum(c.probability for c in result.candidates) + result.others + result.unknown
     assert total == pytest.approx(1.0)
     assert all(0.0 <= c.probability <= 1.0 for c in result.candidates)
+
+
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_evidence_weights_add_up_to_the_score_less_the_size_terms(
+    engine: Engine, data: st.DataObject
+) -> None:
+    keys = sorted(engine.profiles.items)
+    seen = data.draw(st.lists(st.sampled_from(keys), min_size=1, max_size=30, unique=True))
+    query = engine.profiles.resolve(_observation(engine, seen))
+    row = data.draw(st.integers(0, len(engine.profiles.groups) - 1))
+    c, size = engine.coefficients, engine.log_size[row]
+    observed = sum(engine.profiles.items[k].kind in ("technique", "software") for k in query.keys)
+    rest = engine.scores(query)[row] - c[5] * observed * size - c[6] * size
+    assert sum(e.weight for e in engine.evidence(row, query)) == pytest.approx(rest, abs=1e-9)
 
 
 def _observation(engine: Engine, keys: list[str]) -> Observation:
