@@ -5,13 +5,15 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cyberdiplomacy.attribution import Engine, GroupProfiles, Observation, Parameters
-from cyberdiplomacy.attribution.profiles import Catalogue, Item, Query, victim_key
+from cyberdiplomacy.attribution.profiles import Catalogue, Item, Query, from_bundle, victim_key
+from cyberdiplomacy.errors import InvalidQuery
 
 
 def _rank(engine: Engine, attack_id: str, observation: Observation) -> int:
@@ -180,3 +182,10 @@ def test_apt28_tooling_points_to_apt28(engine: Engine) -> None:
     )
     assert result.candidates[0].attack_id == "G0007"
     assert result.candidates[0].evidence[0].item in {"S0023", "S0044"}
+
+
+def test_an_engine_without_profiles_says_to_import_attack(tmp_path: Path) -> None:
+    bundle = tmp_path / "empty.json"
+    bundle.write_text('{"type": "bundle", "id": "bundle--0", "objects": []}', encoding="utf-8")
+    with pytest.raises(InvalidQuery, match="import attack"):
+        Engine(from_bundle(bundle))

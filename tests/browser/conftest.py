@@ -1,4 +1,5 @@
-"""The workbench served for real: uvicorn in its own process, over HTTP on the loopback."""
+"""The workbench served for real: uvicorn in its own process, over HTTP on the loopback, and
+Debian's Chromium driven by Playwright to look at it (never a downloaded browser)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,20 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 from sqlalchemy import Engine
 
 STARTUP_SECONDS = 30
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _free_port() -> int:
@@ -70,3 +82,38 @@ def server(full_base: Engine, tmp_path_factory: pytest.TempPathFactory) -> Itera
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium); "
+            "the browser tests never download a browser"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def console_errors() -> list[str]:
+    """Errors the page logged or threw, failed resource loads included."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Browser, server: str, console_errors: list[str]) -> Iterator[Page]:
+    """A fresh tab on a laptop-sized screen, recording its console errors."""
+    context = browser.new_context(base_url=server, viewport={"width": 1366, "height": 800})
+    tab = context.new_page()
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            console_errors.append(f"{message.text} at {message.location.get('url')}")
+
+    tab.on("console", on_console)
+    tab.on("pageerror", lambda error: console_errors.append(str(error)))
+    yield tab
+    context.close()

@@ -4,64 +4,16 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Route, expect, sync_playwright
+from playwright.sync_api import Page, Route, expect
 
 from cyberdiplomacy.web.pages.vendor import TOPOJSON
 
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(
-        f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium); "
-        "the browser tests never download a browser",
-        allow_module_level=True,
-    )
-
 pytestmark = pytest.mark.browser
-ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(tempfile.gettempdir())
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def console_errors() -> list[str]:
-    """Errors the page logged or threw, failed resource loads included."""
-    return []
-
-
-@pytest.fixture
-def page(browser: Browser, server: str, console_errors: list[str]) -> Iterator[Page]:
-    """A fresh tab on a laptop-sized screen, recording its console errors."""
-    context = browser.new_context(base_url=server, viewport={"width": 1366, "height": 800})
-    tab = context.new_page()
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            console_errors.append(f"{message.text} at {message.location.get('url')}")
-
-    tab.on("console", on_console)
-    tab.on("pageerror", lambda error: console_errors.append(str(error)))
-    yield tab
-    context.close()
 
 
 @pytest.mark.parametrize(

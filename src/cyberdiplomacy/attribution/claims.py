@@ -386,6 +386,11 @@ class Network:
         return sorted(found, key=lambda p: (-p[1], p[0]))
 
 
+def network_of(claims: Sequence[Claim]) -> Network:
+    """The co-attribution network of claims read from the knowledge base."""
+    return co_attribution((c.incident, f) for c, f in zip(claims, facts(claims), strict=True))
+
+
 def co_attribution(claims: Iterable[tuple[str, ClaimFact]]) -> Network:
     """The co-attribution network from (incident, claim) pairs.
 

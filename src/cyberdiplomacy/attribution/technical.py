@@ -42,6 +42,7 @@ from cyberdiplomacy.attribution.profiles import (
     Observation,
     Query,
 )
+from cyberdiplomacy.errors import InvalidQuery
 
 Scores = NDArray[np.float64]
 FEATURES = (
@@ -213,6 +214,12 @@ class Engine:
     """The attribution model over one set of profiles; build once, query many times."""
 
     def __init__(self, profiles: GroupProfiles, parameters: Parameters | None = None) -> None:
+        if not profiles.groups:
+            raise InvalidQuery(
+                "ATT&CK profiles",
+                f"{profiles.origin} has no threat groups: "
+                "run `cyberdiplomacy import attack BUNDLE`",
+            )
         self.profiles = profiles
         self.parameters = p = parameters or Parameters()
         if len(p.coefficients) != len(FEATURES):
@@ -222,8 +229,8 @@ class Engine:
         self.keys = list(profiles.items)
         self.credit = _credit(profiles, p)
         kinds = [profiles.items[k].kind for k in profiles.items]
-        self.is_software = np.array([k == "software" for k in kinds])
-        self.is_facet = np.array([k not in OBSERVABLE for k in kinds])
+        self.is_software = np.array([k == "software" for k in kinds], dtype=bool)
+        self.is_facet = np.array([k not in OBSERVABLE for k in kinds], dtype=bool)
         observable = self.credit[~self.is_facet] == 1.0
         using = (self.credit == 1.0).sum(axis=1)
         self.rarity = np.log((len(profiles.groups) + 2) / (using + 1))

@@ -249,10 +249,7 @@ def network(
 ) -> None:
     """Who attributes together: pairs of attributors who named the same culprit."""
     with reading() as session:
-        found = incidents.list_claims(session)
-    web = claims.co_attribution(
-        (c.incident, f) for c, f in zip(found, claims.facts(found), strict=True)
-    )
+        web = claims.network_of(incidents.list_claims(session))
     if partner:
         partners = web.partners(partner.upper() if len(partner) == 3 else partner)
         if as_json:

@@ -61,10 +61,7 @@ def network(
     partner: Annotated[str | None, Query(max_length=120, description="ISO3 or slug")] = None,
 ) -> dict[str, Any]:
     """Who attributes together: ties between attributors, or one attributor's partners."""
-    found = incidents.list_claims(session)
-    web = claims.co_attribution(
-        (c.incident, f) for c, f in zip(found, claims.facts(found), strict=True)
-    )
+    web = claims.network_of(incidents.list_claims(session))
     if partner:
         return {
             "partner": partner,

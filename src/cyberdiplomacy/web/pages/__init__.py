@@ -1,9 +1,9 @@
 """Server-rendered pages: each route parses, calls the query behind each part of the page (most
 pages have one) and renders one template.
 
-One module per concept (overview, incidents, states, instruments, actors, attack); `vendor`
-serves third-party browser assets; `templating` holds the Jinja2 environment that the app's error
-handler shares.
+One module per concept (overview, incidents, states, instruments, actors, attack, attribution);
+`vendor` serves third-party browser assets; `templating` holds the Jinja2 environment that the
+app's error handler shares.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from cyberdiplomacy.web.pages import (
     actors,
     attack,
+    attribution,
     incidents,
     instruments,
     overview,
@@ -23,7 +24,7 @@ from cyberdiplomacy.web.pages import (
 from cyberdiplomacy.web.pages.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
-for module in (overview, incidents, states, instruments, actors, attack, vendor):
+for module in (overview, incidents, attribution, states, instruments, actors, attack, vendor):
     router.include_router(module.router)
 
 __all__ = ["router", "templates"]

@@ -1,4 +1,5 @@
-"""Incidents: what happened, to whom, who said who did it, and how states responded."""
+"""Incidents: what happened, to whom, who said who did it, how sure one can be, and how states
+responded."""
 
 from __future__ import annotations
 
@@ -9,16 +10,19 @@ from typing import Annotated, get_args
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from cyberdiplomacy.attribution import Observation, claims
 from cyberdiplomacy.knowledge import incidents as knowledge
 from cyberdiplomacy.knowledge.vocabulary import allowed
 from cyberdiplomacy.sources.schemas import IncidentType
 from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.pages.attribution import rank
 from cyberdiplomacy.web.pages.common import PAGE_SIZE, PageNumber, Text, offset, render
 from cyberdiplomacy.web.pages.templating import url
 
 router = APIRouter()
 TYPES = get_args(IncidentType)
 SECTORS = sorted(allowed("dhs-ciip-sectors", "DHS-critical-sectors"))
+RANKED = 5  # groups shown beside the assessment of the claims
 
 
 def _one_of(values: Iterable[str]) -> str:
@@ -77,8 +81,23 @@ def incidents(
 
 @router.get("/incidents/{key}")
 def incident(request: Request, session: SessionDep, key: str) -> Response:
-    """An incident by slug, name or alias; anything but the slug redirects to the slug."""
+    """An incident by slug, name or alias; anything but the slug redirects to the slug.
+
+    Its claims are weighed into an assessment, shown beside what its tradecraft alone suggests.
+    """
     found = knowledge.incident(session, key)
     if key != found.slug:
         return RedirectResponse(url("incident", found.slug), status_code=302)
-    return render(request, "incident.html", incident=found, tlp=found.tlp)
+    observed = Observation(
+        tuple(t.attack_id for t in found.techniques), tuple(s.attack_id for s in found.software)
+    )
+    return render(
+        request,
+        "incident.html",
+        incident=found,
+        tlp=found.tlp,
+        assessment=claims.assess(claims.facts(found.claims)),
+        ranking=rank(request, session, observed, RANKED)
+        if observed.techniques or observed.software
+        else None,
+    )

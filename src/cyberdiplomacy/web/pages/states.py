@@ -1,4 +1,4 @@
-"""States and blocs: who is who, who belongs where, who agreed to what."""
+"""States and blocs: who is who, who belongs where, who agreed to what, who attributes with whom."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cyberdiplomacy.knowledge import incidents, queries
 from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.pages.attribution import co_attribution
 from cyberdiplomacy.web.pages.common import PAGE_SIZE, Choice, PageNumber, Text, offset, render
 from cyberdiplomacy.web.pages.templating import url
 
@@ -40,6 +41,7 @@ def state(request: Request, session: SessionDep, code: str) -> Response:
         state=profile,
         tlp=profile.tlp,
         incidents=incidents.state_incidents(session, profile.iso3),
+        network=co_attribution(session)[0],
     )
 
 

@@ -54,6 +54,20 @@ def actor_url(actor: ActorSummary) -> str:
     return url(actor.kind, actor.iso3 or actor.slug)
 
 
+def attributor_url(key: str) -> str:
+    """An attributor by the key claims use: ISO3 for a state, a slug (lower case) otherwise."""
+    return url("state" if key.isupper() else "actor", key)
+
+
+def percent(probability: float) -> str:
+    """A probability as a whole percentage that never rounds to an impossible 0 % or 100 %."""
+    if 0 < probability < 0.005:
+        return "<1%"
+    if 0.995 <= probability < 1:
+        return ">99%"
+    return f"{probability:.0%}"
+
+
 def day(value: date | None) -> str:
     """Dates as diplomats write them, unambiguous across locales: 29 Mar 2004."""
     return f"{value.day} {value:%b %Y}" if value else ""
@@ -76,7 +90,7 @@ def _labels(namespace: str) -> dict[str, str]:
         text = (term.expanded or term.value or term.predicate).strip().rstrip(".")
         text = text[:1].upper() + text[1:]
         if term.value is None:
-            labels[term.predicate] = text
+            labels[term.predicate.rstrip(".")] = text  # some MISP predicates end in a dot
         else:
             labels.setdefault(term.value, text)
             labels[f"{term.predicate}:{term.value}"] = text
@@ -87,6 +101,12 @@ def term(value: str, namespace: str) -> str:
     """A MISP taxonomy value as the taxonomy writes it out: healthcare-public → Healthcare and
     Public Health; a value the taxonomy lacks reads as words."""
     return _labels(namespace).get(value) or words(value)
+
+
+@cache
+def healey() -> tuple[str, ...]:
+    """Healey's spectrum of state responsibility, from state-prohibited to state-integrated."""
+    return tuple(t.predicate.rstrip(".") for t in vocabulary.terms("state-responsibility"))
 
 
 def choices(namespace: str, predicate: str) -> list[tuple[str, str]]:
@@ -122,8 +142,14 @@ def prose(text: str | None) -> Markup:
 
 
 templates.env.filters.update(
-    day=day, tactic=tactic, prose=prose, words=words, term=term, harms=harms
+    day=day, tactic=tactic, prose=prose, words=words, term=term, harms=harms, percent=percent
 )
 templates.env.globals.update(
-    url=url, actor_url=actor_url, choices=choices, KIND_LABELS=KIND_LABELS, version=__version__
+    url=url,
+    actor_url=actor_url,
+    attributor_url=attributor_url,
+    choices=choices,
+    healey=healey,
+    KIND_LABELS=KIND_LABELS,
+    version=__version__,
 )
