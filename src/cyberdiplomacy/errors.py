@@ -5,7 +5,15 @@ CyberDiplomacyError
 ├── InvalidQuery        a filter or parameter cannot be used (HTTP 400)
 │   └── UnknownAttackIds  observed ATT&CK ids that are malformed or unknown (names them all)
 ├── ImportFailed        a source file cannot be read or violates its format (names file, line, id)
-└── DatabaseNotReady    the knowledge base has no schema or no data yet
+├── DatabaseNotReady    the knowledge base has no schema or no data yet
+└── HotlineError        the hotline node cannot do what was asked
+    ├── NodeNotInitialised  the directory holds no hotline identity yet
+    ├── NodeExists          `hotline init` on a directory that already holds one
+    ├── KeyLocked           the private keys are passphrase-protected and the passphrase is wrong
+    ├── UnknownPeer         a peer (or a message) named by the user is not in the node's store
+    ├── InvalidCard         a contact card is malformed, badly signed or contradicts a trusted key
+    ├── Rejected            a delivery, ack, receipt query or ping refused (carries code and status)
+    └── AuditLogInconsistent  `hotline log verify` found edits, deletions, reordering or truncation
 """
 
 from __future__ import annotations
@@ -103,3 +111,112 @@ class DatabaseNotReady(CyberDiplomacyError):
 
     def message(self) -> str:
         return "The knowledge base is empty or out of date. Run `cyberdiplomacy init` to build it."
+
+
+class HotlineError(CyberDiplomacyError):
+    """Root of the hotline's errors: a node, a peer or a message cannot be used as asked."""
+
+    status = 400
+    title = "Hotline error"
+
+
+class NodeNotInitialised(HotlineError):
+    """The directory has no identity: `hotline init` has not been run there."""
+
+    status = 409
+    title = "Hotline node not initialised"
+
+    def __init__(self, directory: str) -> None:
+        super().__init__(directory)
+        self.directory = directory
+
+    def message(self) -> str:
+        return f"{self.directory} holds no hotline node; run `cyberdiplomacy hotline init` first."
+
+
+class NodeExists(HotlineError):
+    """`hotline init` would overwrite an identity, which would orphan every peer's trust in it."""
+
+    status = 409
+    title = "Hotline node exists"
+
+    def __init__(self, directory: str) -> None:
+        super().__init__(directory)
+        self.directory = directory
+
+    def message(self) -> str:
+        return f"{self.directory} already holds a hotline node; its keys are kept as they are."
+
+
+class KeyLocked(HotlineError):
+    """The private keys are passphrase-protected and no passphrase, or a wrong one, was given."""
+
+    status = 403
+    title = "Private keys locked"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def message(self) -> str:
+        return f"Cannot unlock the node's private keys: {self.reason}"
+
+
+class UnknownPeer(HotlineError):
+    """A peer or message named by the user is not in this node's store."""
+
+    status = 404
+    title = "Unknown peer or message"
+
+    def __init__(self, kind: str, key: str) -> None:
+        super().__init__(kind, key)
+        self.kind = kind
+        self.key = key
+
+    def message(self) -> str:
+        hint = " (add it with `hotline peer add`)" if self.kind == "peer" else ""
+        return f"No {self.kind} {self.key!r} on this node{hint}."
+
+
+class InvalidCard(HotlineError):
+    """A contact card cannot be trusted as given."""
+
+    status = 422
+    title = "Invalid contact card"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def message(self) -> str:
+        return f"Contact card refused: {self.reason}"
+
+
+class Rejected(HotlineError):
+    """A node refused a document; `code` is stable for scripts, `status` is the HTTP status."""
+
+    title = "Rejected"
+
+    def __init__(self, code: str, reason: str, status: int = 400) -> None:
+        super().__init__(code, reason)
+        self.code = code
+        self.reason = reason
+        self.status = status
+
+    def message(self) -> str:
+        return f"{self.code}: {self.reason}"
+
+
+class AuditLogInconsistent(HotlineError):
+    """The audit log does not match its signed tree heads: it was edited, cut or reordered."""
+
+    status = 409
+    title = "Audit log inconsistent"
+
+    def __init__(self, problems: tuple[str, ...]) -> None:
+        super().__init__(*problems)
+        self.problems = problems
+
+    def message(self) -> str:
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        return f"audit log inconsistent: {self.problems[0]}{more}"

@@ -10,7 +10,16 @@ from sqlalchemy.exc import OperationalError
 from typer.core import TyperGroup
 
 from cyberdiplomacy import __version__
-from cyberdiplomacy.cli import attribution, imports, incidents, knowledge, serve
+from cyberdiplomacy.cli import (
+    attribution,
+    briefing,
+    consensus,
+    hotline,
+    imports,
+    incidents,
+    knowledge,
+    serve,
+)
 from cyberdiplomacy.cli.common import errors
 from cyberdiplomacy.errors import CyberDiplomacyError
 
@@ -61,4 +70,7 @@ imports.register(app)
 knowledge.register(app)
 incidents.register(app)
 attribution.register(app)
+briefing.register(app)
 serve.register(app)
+hotline.register(app)
+consensus.register(app)

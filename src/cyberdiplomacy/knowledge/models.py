@@ -22,6 +22,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -390,3 +391,60 @@ class Position(Provenance, Base):
 
     actor: Mapped[Actor] = relationship()
     source: Mapped[Source | None] = relationship()
+
+
+class RollCall(Provenance, Base):
+    """One recorded vote of the UN General Assembly: on a resolution, an amendment or a paragraph.
+
+    `key` names the roll call in its source ("voeten:6073", "undl:4025240") so that re-importing
+    a file replaces what it brought before; `symbol` is normalised to A/RES/73/27 form.
+    """
+
+    __tablename__ = "roll_call"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    session: Mapped[int] = mapped_column(Integer, index=True)
+    date: Mapped[date] = mapped_column(Date, index=True)
+    symbol: Mapped[str | None] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    issues: Mapped[list[str]] = mapped_column(default=list)
+    amendment: Mapped[bool] = mapped_column(Boolean, default=False)
+    paragraph: Mapped[bool] = mapped_column(Boolean, default=False)
+    important: Mapped[bool] = mapped_column(Boolean, default=False)
+    url: Mapped[str | None] = mapped_column(String(300))
+
+
+class Voter(Base):
+    """A member as it voted: a state of the knowledge base, or a historical state (USSR, GDR…).
+
+    `code` is the ISO 3166-1 alpha-3 code the member bore when it voted (SUN, YUG, CSK, DDR and
+    YMD for dissolved states); `actor_id` links current states to their actor.
+    """
+
+    __tablename__ = "voter"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(3), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("actor.id", ondelete="SET NULL"), index=True
+    )
+
+    actor: Mapped[Actor | None] = relationship()
+
+
+class Vote(Base):
+    """How one member voted on one roll call: 1 yes, 2 abstain, 3 no, 8 recorded as not voting."""
+
+    __tablename__ = "vote"
+    __table_args__ = ({"sqlite_with_rowid": False},)  # clustered by its key: smaller, faster
+
+    roll_call_id: Mapped[int] = mapped_column(
+        ForeignKey("roll_call.id", ondelete="CASCADE"), primary_key=True
+    )
+    voter_id: Mapped[int] = mapped_column(
+        ForeignKey("voter.id", ondelete="CASCADE"), primary_key=True
+    )
+    vote: Mapped[int] = mapped_column(SmallInteger)

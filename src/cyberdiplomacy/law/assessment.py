@@ -99,7 +99,7 @@ class Precedent:
 
 
 def _comparability(response: ResponseRecord, facts: IncidentFacts) -> int:
-    """3: the same incident; 2: aimed at the same state or its groups; 0: anything else."""
+    """3: the same incident; 2: aimed at the same state or its groups; 0: not comparable."""
     if facts.slug and response.incident == facts.slug:
         return 3
     target = response.target
@@ -138,6 +138,7 @@ def assess(
     found = [
         Precedent(r.date, r.responder.name, r.type, r.incident_name, r.summary)
         for r in sorted(earlier, key=lambda r: (-_comparability(r, facts), r.date))
+        if _comparability(r, facts) > 0
     ]
     return LegalAssessment(
         facts=facts,

@@ -116,11 +116,23 @@ def _significant(facts: IncidentFacts, _: Characterisation, __: Context) -> Prec
 
 
 def _peril(facts: IncidentFacts, _: Characterisation, __: Context) -> Precondition:
-    ongoing = facts.critical_infrastructure and facts.has_effect(IMPAIRING)
+    impaired = facts.critical_infrastructure and facts.has_effect(IMPAIRING)
+    # Past damage is not peril: necessity needs a threat that is still grave and imminent.
     return Precondition(
         "an essential interest faces grave and imminent peril",
-        True if ongoing else None,
-        "critical infrastructure impaired" if ongoing else "peril not established",
+        None if impaired else False,
+        "critical infrastructure was impaired; whether the peril is ongoing must be established"
+        if impaired
+        else "no impairment of critical infrastructure reported",
+    )
+
+
+def _responsible_identified(facts: IncidentFacts, _: Characterisation, __: Context) -> Precondition:
+    named = facts.actor or facts.state_name or facts.state
+    return Precondition(
+        "persons or entities responsible can be identified for listing",
+        True if named else None,
+        f"named: {named}" if named else "nobody has been named",
     )
 
 
@@ -203,7 +215,7 @@ OPTIONS = (
         "bans on persons and entities responsible",
         "Targets individuals and units, not the population; EU-wide effect",
         "Needs unanimity in the Council and evidence on each listed person",
-        (_eu, _significant),
+        (_eu, _significant, _responsible_identified),
         ("sanctions",),
     ),
     _Template(

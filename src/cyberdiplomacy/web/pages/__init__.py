@@ -1,7 +1,8 @@
 """Server-rendered pages: each route parses, calls the query behind each part of the page (most
 pages have one) and renders one template.
 
-One module per concept (overview, incidents, states, instruments, actors, attack, attribution);
+One module per concept (overview, incidents, law, states, instruments, actors, attack,
+attribution);
 `vendor` serves third-party browser assets; `templating` holds the Jinja2 environment that the
 app's error handler shares.
 """
@@ -17,6 +18,7 @@ from cyberdiplomacy.web.pages import (
     attribution,
     incidents,
     instruments,
+    law,
     overview,
     states,
     vendor,
@@ -24,7 +26,8 @@ from cyberdiplomacy.web.pages import (
 from cyberdiplomacy.web.pages.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
-for module in (overview, incidents, attribution, states, instruments, actors, attack, vendor):
+MODULES = (overview, incidents, law, attribution, states, instruments, actors, attack, vendor)
+for module in MODULES:
     router.include_router(module.router)
 
 __all__ = ["router", "templates"]

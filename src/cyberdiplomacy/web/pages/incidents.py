@@ -17,6 +17,7 @@ from cyberdiplomacy.sources.schemas import IncidentType
 from cyberdiplomacy.web.app import SessionDep
 from cyberdiplomacy.web.pages.attribution import rank
 from cyberdiplomacy.web.pages.common import PAGE_SIZE, PageNumber, Text, offset, render
+from cyberdiplomacy.web.pages.law import profiles
 from cyberdiplomacy.web.pages.templating import url
 
 router = APIRouter()
@@ -96,6 +97,7 @@ def incident(request: Request, session: SessionDep, key: str) -> Response:
         "incident.html",
         incident=found,
         tlp=found.tlp,
+        profiles=profiles(session),
         assessment=claims.assess(claims.facts(found.claims)),
         ranking=rank(request, session, observed, RANKED)
         if observed.techniques or observed.software
