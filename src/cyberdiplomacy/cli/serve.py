@@ -21,7 +21,8 @@ def serve(
     app = create_app(settings, engine())
     host, port = host or settings.host, port or settings.port
     console.print(
-        f"Cyber Diplomacy Workbench at http://{host}:{port}  (API docs: /docs; Ctrl+C stops)"
+        f"Cyber Diplomacy Workbench at http://{host}:{port}  (API docs: /docs; Ctrl+C stops)",
+        soft_wrap=True,  # keep the URL on one line, whatever the terminal width
     )
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
