@@ -2,9 +2,10 @@
 
 from fastapi import APIRouter
 
-from cyberdiplomacy.web.api import attribution, incidents, knowledge
+from cyberdiplomacy.web.api import attribution, consensus, incidents, knowledge
 
 router = APIRouter()
 router.include_router(knowledge.router)
 router.include_router(incidents.router)
 router.include_router(attribution.router)
+router.include_router(consensus.router)

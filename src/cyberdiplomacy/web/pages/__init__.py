@@ -1,7 +1,7 @@
 """Server-rendered pages: each route parses, calls the query behind each part of the page (most
 pages have one) and renders one template.
 
-One module per concept (overview, incidents, law, states, instruments, actors, attack,
+One module per concept (overview, incidents, law, states, consensus, instruments, actors, attack,
 attribution);
 `vendor` serves third-party browser assets; `templating` holds the Jinja2 environment that the
 app's error handler shares.
@@ -16,6 +16,7 @@ from cyberdiplomacy.web.pages import (
     actors,
     attack,
     attribution,
+    consensus,
     incidents,
     instruments,
     law,
@@ -26,7 +27,18 @@ from cyberdiplomacy.web.pages import (
 from cyberdiplomacy.web.pages.templating import templates
 
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
-MODULES = (overview, incidents, law, attribution, states, instruments, actors, attack, vendor)
+MODULES = (
+    overview,
+    incidents,
+    law,
+    attribution,
+    states,
+    consensus,
+    instruments,
+    actors,
+    attack,
+    vendor,
+)
 for module in MODULES:
     router.include_router(module.router)
 
