@@ -4,7 +4,6 @@ and who attributes with whom."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,14 +12,6 @@ from sqlalchemy import Engine
 from cyberdiplomacy.web.app import create_app
 
 TITLE = "<title>{} · Cyber Diplomacy Workbench</title>"
-
-
-@pytest.fixture(scope="module")
-def client(full_base: Engine) -> Iterator[TestClient]:
-    """A browser-like client: asks for HTML, does not follow redirects."""
-    app = create_app(engine=full_base)
-    with TestClient(app, headers={"Accept": "text/html"}, follow_redirects=False) as client:
-        yield client
 
 
 def page(client: TestClient, url: str, status: int = 200) -> str:

@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
-
-from cyberdiplomacy.web.app import create_app
 
 SCENARIO = {
     "name": "Grid outage",
@@ -23,13 +18,6 @@ SCENARIO = {
     "state_responsibility": "state-executed",
     "profile": "GBR",
 }
-
-
-@pytest.fixture(scope="module")
-def client(full_base: Engine) -> Iterator[TestClient]:
-    app = create_app(engine=full_base)
-    with TestClient(app, headers={"Accept": "text/html"}, follow_redirects=False) as client:
-        yield client
 
 
 def test_incident_page_offers_the_briefing(client: TestClient) -> None:

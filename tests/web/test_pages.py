@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,14 +13,6 @@ from cyberdiplomacy.web.pages import vendor
 from cyberdiplomacy.web.pages.templating import prose
 
 TITLE = "<title>{} · Cyber Diplomacy Workbench</title>"
-
-
-@pytest.fixture(scope="module")
-def client(full_base: Engine) -> Iterator[TestClient]:
-    """A browser-like client: asks for HTML, does not follow redirects."""
-    app = create_app(engine=full_base)
-    with TestClient(app, headers={"Accept": "text/html"}, follow_redirects=False) as client:
-        yield client
 
 
 def page(client: TestClient, url: str, status: int = 200) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -50,9 +51,13 @@ def list_positions(
     ]
 
 
-def profiles(session: Session) -> dict[str, dict[str, PositionRecord]]:
-    """Every state with recorded positions: ISO3 → issue → position."""
+def profiles(
+    session: Session, issues: Collection[str] | None = None
+) -> dict[str, dict[str, PositionRecord]]:
+    """Every state with recorded positions (on `issues`, if given): ISO3 → issue → position."""
     found: dict[str, dict[str, PositionRecord]] = {}
     for position in list_positions(session):
+        if issues is not None and position.issue not in issues:
+            continue
         found.setdefault(position.state.iso3 or position.state.slug, {})[position.issue] = position
     return found

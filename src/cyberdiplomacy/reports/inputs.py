@@ -37,11 +37,8 @@ def background(session: Session) -> Background:
         if fact.attributor_kind != "company"
     ]
     states = queries.list_states(session, limit=queries.MAX_LIMIT).items
-    legal = {  # positions on other questions (data localisation, …) do not bear on the law
-        state: on_law
-        for state, found in positions.profiles(session).items()
-        if (on_law := {issue: p for issue, p in found.items() if issue in POSITION_LABELS})
-    }
+    # Positions on other questions (data localisation, …) do not bear on the law.
+    legal = positions.profiles(session, POSITION_LABELS)
     return Background(
         states={s.iso3: s.name for s in states if s.iso3},
         positions=legal,

@@ -48,9 +48,8 @@ MEDIA_TYPES = {
 def profiles(session: Session) -> list[tuple[str, str]]:
     """(ISO3, name) of the states with recorded positions on the questions of law, by name."""
     found = {
-        state: next(iter(on_law.values())).state.name
-        for state, recorded in positions.profiles(session).items()
-        if (on_law := {issue: p for issue, p in recorded.items() if issue in POSITION_LABELS})
+        state: next(iter(recorded.values())).state.name
+        for state, recorded in positions.profiles(session, POSITION_LABELS).items()
     }
     return sorted(found.items(), key=lambda item: item[1])
 
