@@ -34,6 +34,16 @@ def test_every_record_is_sourced_and_dated(file: str, schema: type[BaseModel]) -
             assert source.published is None or source.published <= record.as_of, record
 
 
+def test_curated_blocs_are_sourced_and_the_g77_excludes_the_eu_and_nato() -> None:
+    blocs = {b.slug: b for b in curated.load(curated.bundled("blocs.yaml"), schemas.Bloc)}
+    for bloc in blocs.values():
+        assert bloc.country_converter or (bloc.source and bloc.as_of and bloc.members), bloc.slug
+    g77 = {m.iso3 for m in blocs["g77"].members}
+    assert len(g77) == 134 and {"CHN", "PSE", "BIH", "CHL", "TJK"} <= g77
+    for other in ("eu", "nato", "five-eyes"):
+        assert not g77 & {m.iso3 for m in blocs[other].members}, other
+
+
 def test_the_dataset_is_as_large_as_promised() -> None:
     incidents = curated.load(curated.bundled("incidents.yaml"), schemas.Incident)
     claims = curated.load(curated.bundled("claims.yaml"), schemas.Claim)
