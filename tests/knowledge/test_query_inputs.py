@@ -18,11 +18,6 @@ from cyberdiplomacy.knowledge import queries
 from cyberdiplomacy.knowledge.database import transaction
 from cyberdiplomacy.knowledge.models import Actor, ActorKind
 
-NUL_ON_POSTGRESQL = (
-    "PostgreSQL rejects NUL characters in text parameters (psycopg DataError); the queries "
-    "pass user text through unchecked"
-)
-
 ODD_TEXT = [
     "'; DROP TABLE actor; --",
     "%",
@@ -77,11 +72,7 @@ def test_odd_text_is_answered_or_refused_never_a_database_error(engine: Engine) 
     assert {text: failed for text, failed in found.items() if failed} == {}
 
 
-def test_text_with_nul_characters_is_refused_not_a_database_error(
-    engine: Engine, request: pytest.FixtureRequest
-) -> None:
-    if engine.dialect.name == "postgresql":
-        request.applymarker(pytest.mark.xfail(reason=NUL_ON_POSTGRESQL, strict=True))
+def test_text_with_nul_characters_is_refused_not_a_database_error(engine: Engine) -> None:
     found = {repr(text): failures(engine, text) for text in NUL_TEXT}
     assert {text: failed for text, failed in found.items() if failed} == {}
 

@@ -12,10 +12,10 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from cyberdiplomacy.errors import DatabaseNotReady
+from cyberdiplomacy.errors import DatabaseNotReady, InvalidQuery
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -24,7 +24,9 @@ def make_engine(url: str) -> Engine:
     """Create an engine; SQLite files get their folder, foreign keys and WAL journaling."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        event.listen(engine, "handle_error", _refuse_nul)
+        return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
@@ -37,6 +39,12 @@ def make_engine(url: str) -> Engine:
         cursor.close()
 
     return engine
+
+
+def _refuse_nul(context: ExceptionContext) -> None:
+    """PostgreSQL text cannot hold NUL characters: a query giving one is refused, not a crash."""
+    if "NUL (0x00)" in str(context.original_exception):
+        raise InvalidQuery("text", "must not contain NUL characters")
 
 
 def _alembic_config(engine: Engine) -> Config:
