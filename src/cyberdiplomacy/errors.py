@@ -6,7 +6,9 @@ CyberDiplomacyError
 │   └── UnknownAttackIds  observed ATT&CK ids that are malformed or unknown (names them all)
 ├── ImportFailed        a source file cannot be read or violates its format (names file, line, id)
 ├── DatabaseNotReady    the knowledge base has no schema or no data yet
+├── CrossSiteRequest    a state-changing form posted from another site (HTTP 403)
 └── HotlineError        the hotline node cannot do what was asked
+    ├── NoHotlineNode       the workbench was started without a hotline node
     ├── NodeNotInitialised  the directory holds no hotline identity yet
     ├── NodeExists          `hotline init` on a directory that already holds one
     ├── KeyLocked           the private keys are passphrase-protected and the passphrase is wrong
@@ -113,11 +115,41 @@ class DatabaseNotReady(CyberDiplomacyError):
         return "The knowledge base is empty or out of date. Run `cyberdiplomacy init` to build it."
 
 
+class CrossSiteRequest(CyberDiplomacyError):
+    """A state-changing form posted from another site (or with no sign of where from)."""
+
+    status = 403
+    title = "Cross-site request refused"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def message(self) -> str:
+        return (
+            f"This form changes what the workbench holds and may have come from another site "
+            f"({self.reason}). Open the page on the workbench and submit it there."
+        )
+
+
 class HotlineError(CyberDiplomacyError):
     """Root of the hotline's errors: a node, a peer or a message cannot be used as asked."""
 
     status = 400
     title = "Hotline error"
+
+
+class NoHotlineNode(HotlineError):
+    """The workbench was started without a hotline node (`serve --hotline DIR`)."""
+
+    status = 409
+    title = "No hotline node"
+
+    def message(self) -> str:
+        return (
+            "The workbench is not pointed at a hotline node: start it with "
+            "`cyberdiplomacy serve --hotline DIR` or set CYBERDIPLOMACY_HOTLINE_DIR."
+        )
 
 
 class NodeNotInitialised(HotlineError):

@@ -1,11 +1,13 @@
-"""The UNGA page in Debian's Chromium: its world map and agreement heat map are drawn from the
-loopback alone, against a copy of the full base with two sessions of the shared UNGA votes."""
+"""The UNGA and positions pages in Debian's Chromium: their world maps, heat map and line charts
+are drawn from the loopback alone, against a copy of the full base with sessions 66-73 of the
+shared UNGA votes; the common-ground form returns a package."""
 
 from __future__ import annotations
 
 import csv
 import gzip
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -126,3 +128,97 @@ def test_unga_map_and_heat_map_are_drawn_without_leaving_the_loopback(
     assert page.locator(".map-status").count() == 0
     assert left == []
     assert errors == []
+
+
+@pytest.fixture
+def offline(voting_page: Page) -> Iterator[tuple[Page, list[str], list[str]]]:
+    """The tab, with every request off the loopback refused and recorded, and its errors."""
+    left: list[str] = []
+    errors: list[str] = []
+
+    def loopback_only(route: Route) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            left.append(route.request.url)
+            route.abort()
+
+    voting_page.on("pageerror", lambda error: errors.append(str(error)))
+    voting_page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    voting_page.route("**/*", loopback_only)
+    yield voting_page, left, errors
+    assert left == []
+    assert errors == []
+
+
+def test_positions_map_is_drawn_offline_and_recoloured_for_another_question(
+    offline: tuple[Page, list[str], list[str]],
+) -> None:
+    if not TOPOJSON.is_file():
+        pytest.skip(f"{TOPOJSON.name} is missing: `make setup` fetches it with npm")
+    page = offline[0]
+    page.goto("/positions")
+    expect(page.locator("#positions-map.drawn")).to_be_visible(timeout=20_000)
+    states = page.locator("#positions-map-data").evaluate("e => JSON.parse(e.textContent).iso3")
+    assert page.locator("#positions-map svg path.choroplethlocation").count() == len(states) > 10
+    expect(page.locator(".stance-legend")).to_contain_text("IHL applies")
+    page.locator("#issue-select").select_option("multistakeholder-governance")
+    page.wait_for_url("**/positions?issue=multistakeholder-governance")
+    expect(page.locator("#positions-map.drawn")).to_be_visible(timeout=20_000)
+    again = page.locator("#positions-map-data").evaluate("e => JSON.parse(e.textContent).iso3")
+    assert set(again) != set(states)
+    assert page.locator("#positions-map svg path.choroplethlocation").count() == len(again)
+    expect(page.locator("h2#question-title")).to_contain_text("Internet governance")
+    expect(page.locator(".stance-legend")).to_contain_text("multistakeholder")
+    assert page.locator(".map-status").count() == 0
+
+
+def test_ideal_points_chart_is_drawn_and_switches_from_ranks_to_scores(
+    offline: tuple[Page, list[str], list[str]],
+) -> None:
+    page = offline[0]
+    page.goto("/unga/ideal-points")
+    expect(page.locator("#ideal-chart.drawn")).to_be_visible(timeout=20_000)
+    expect(page.locator("#ideal-chart g.trace.scatter")).to_have_count(10)
+    expect(page.locator("#ideal-chart .g-ytitle")).to_contain_text("Rank")
+    page.get_by_role("button", name="Score").click()
+    expect(page.locator("#ideal-chart .g-ytitle")).to_contain_text("Score")
+    expect(page.get_by_role("button", name="Score")).to_have_attribute("aria-pressed", "true")
+
+
+def test_cohesion_chart_draws_a_line_per_bloc_chosen(
+    offline: tuple[Page, list[str], list[str]],
+) -> None:
+    page = offline[0]
+    page.goto("/unga/cohesion")
+    expect(page.locator("#cohesion-chart.drawn")).to_be_visible(timeout=20_000)
+    chosen = page.locator(".bloc-choice input:checked").count()
+    assert chosen >= 6
+    expect(page.locator("#cohesion-chart g.trace.scatter")).to_have_count(chosen)
+    page.locator('.bloc-choice input[value="sco"]').uncheck()
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#cohesion-chart.drawn")).to_be_visible(timeout=20_000)
+    expect(page.locator("#cohesion-chart g.trace.scatter")).to_have_count(chosen - 1)
+    page.get_by_role("button", name="Rice index").click()
+    expect(page.locator("#cohesion-chart .g-ytitle")).to_contain_text("Rice")
+
+
+def test_common_ground_form_returns_the_broadest_package(
+    offline: tuple[Page, list[str], list[str]],
+) -> None:
+    page = offline[0]
+    page.goto("/positions/common-ground")
+    page.get_by_label("Use provision 2").uncheck()  # no treaty: the framework is the norms
+    page.get_by_label("Text of provision 8").fill("Affirms that IHL applies to ICT operations.")
+    page.get_by_label("Use provision 8").check()
+    page.get_by_label("Provision 8 is required").check()
+    page.get_by_role("button", name="Find the broadest package").click()
+    page.wait_for_url("**/positions/common-ground?*")
+    package = page.locator("p.package")
+    expect(package).to_contain_text("p8")
+    expect(package).to_contain_text("norms")
+    expect(package).not_to_contain_text("treaty")
+    expect(page.locator("#package-supporters")).to_have_text(re.compile(r"^\d+\.\d$"))
+    if TOPOJSON.is_file():
+        expect(page.locator("#support-map.drawn")).to_be_visible(timeout=20_000)
+        assert page.locator("#support-map svg path.choroplethlocation").count() > 150

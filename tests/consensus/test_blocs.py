@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import TableOf
+from unga_tables import TableOf
 
-from cyberdiplomacy.consensus.blocs import cohesion, splits
+from cyberdiplomacy.consensus.blocs import cohesion, compare, splits
 from cyberdiplomacy.errors import InvalidQuery
 from cyberdiplomacy.knowledge.votes import Tenure
 
@@ -68,3 +68,25 @@ def test_splits_name_the_members_who_left_the_majority(build_table: TableOf) -> 
     assert majority == "yes"
     assert [(s.iso3, s.vote, s.bloc_vote) for s in found] == [("DDD", "no", "yes")]
     assert splits(table, 0, BLOC) == ("yes", [])
+
+
+def test_compare_gives_each_bloc_its_cohesion_and_one_that_always_agrees_scores_one(
+    build_table: TableOf,
+) -> None:
+    table = build_table({**COLUMNS, "TWN": "yyyyy"}, sessions=SESSIONS, dates=DATES)
+    tenures = {"test": BLOC, "twins": [Tenure("AAA", FOUNDED, None), Tenure("TWN", None, None)]}
+    tenures["pair"] = [Tenure("AAA", FOUNDED, None), Tenure("OUT", FOUNDED, None)]
+    found = compare(table, tenures, ["twins", "test", "pair", "twins"])
+    assert [c.bloc for c in found] == ["twins", "test", "pair"]
+    twins, test, pair = found
+    assert [p.agreement_index for p in twins.sessions] == [1.0, 1.0, 1.0]
+    assert (twins.agreement_index, twins.rice) == (1.0, 1.0)
+    assert [p.agreement_index for p in test.sessions] == [0.5, 0.5, 0.625]
+    assert (pair.agreement_index, pair.rice) == (0.25, 0.0)  # yes against no every time
+
+
+def test_compare_names_the_unknown_blocs(build_table: TableOf) -> None:
+    with pytest.raises(InvalidQuery, match="'nowhere' not among test"):
+        compare(build_table(COLUMNS), {"test": BLOC}, ["test", "nowhere"])
+    with pytest.raises(InvalidQuery, match="at least one"):
+        compare(build_table(COLUMNS), {"test": BLOC}, [])

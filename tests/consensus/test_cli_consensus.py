@@ -1,4 +1,4 @@
-"""`import unga`, `unga …` and `positions common-ground`, run in-process on SQLite files."""
+"""`init --unga`, `import unga`, `unga …` and `positions …`, run in-process on SQLite files."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import write_slice
 from sqlalchemy import Engine
 from typer.testing import CliRunner, Result
+from unga_tables import write_slice
 
 from cyberdiplomacy.cli.main import app
 from cyberdiplomacy.knowledge.database import make_engine, transaction, upgrade
@@ -50,6 +50,17 @@ def test_import_unga_reports_what_it_brought(states_only: Engine, tmp_path: Path
     assert result.exit_code == 0, result.output
     assert "Imported 95 roll calls and" in result.stdout
     assert json_of(run(states_only, "unga", "agreement", "USA", "ISR", "--json"))["votes"] == 91
+
+
+def test_init_imports_the_votes_once(tmp_path: Path) -> None:
+    base = make_engine(f"sqlite:///{tmp_path / 'kb.db'}")
+    folder = write_slice(tmp_path / "slice", {73})
+    first = run(base, "init", "--unga", folder)
+    assert first.exit_code == 0, first.output
+    assert "Imported 95 roll calls" in first.stdout
+    again = run(base, "init", "--unga", folder)
+    assert again.exit_code == 0 and "roll calls" not in again.stdout, again.output
+    assert json_of(run(base, "unga", "agreement", "USA", "ISR", "--json"))["votes"] == 91
 
 
 def test_reading_votes_before_importing_them_is_a_clear_error(states_only: Engine) -> None:
@@ -118,3 +129,28 @@ def test_positions_common_ground(unga_base: Engine, tmp_path: Path) -> None:
     bad = tmp_path / "bad.yaml"
     bad.write_text("- id: x\n  text: A clause\n  issues: {space-law: 'yes'}\n")
     assert_one_line_error(run(unga_base, "positions", "common-ground", bad), "bad.yaml")
+
+
+def test_unga_ideal_points_over_time(unga_base: Engine) -> None:
+    arguments = ["--first-session", "70", "--last-session", "73", "--state", "usa", "--state"]
+    found = json_of(run(unga_base, "unga", "ideal-points-over-time", *arguments, "CUB", "--json"))
+    assert (found["sessions"], found["skipped"], found["anchor"]) == ([70, 71, 72, 73], [], "USA")
+    usa, cub = found["states"]
+    assert [p["rank"] for p in usa["places"]] == [1, 1, 1, 1]
+    assert all(p["rank"] > 0.9 * p["of"] for p in cub["places"])
+    text = run(unga_base, "unga", "ideal-points-over-time", "--first-session", "72")
+    assert text.exit_code == 0 and "IRN" in text.stdout and "Rank per session" in text.stdout
+    late = run(unga_base, "unga", "ideal-points-over-time", "--first-session", "90")
+    assert_one_line_error(late, "after session 73")
+
+
+def test_positions_list(unga_base: Engine) -> None:
+    found = json_of(run(unga_base, "positions", "list", "--issue", "ihl-applies", "--json"))
+    assert {p["issue"] for p in found} == {"ihl-applies"}
+    assert {"GBR", "FRA"} <= {p["state"]["iso3"] for p in found}
+    assert all(p["source"] and p["as_of"] for p in found)
+    french = json_of(run(unga_base, "positions", "list", "--state", "fra", "--json"))
+    assert {"sovereignty-rule", "ihl-applies"} <= {p["issue"] for p in french}
+    text = run(unga_base, "positions", "list", "--issue", "ihl-applies")
+    assert text.exit_code == 0 and "humanitarian law" in text.stdout and "GBR" in text.stdout
+    assert_one_line_error(run(unga_base, "positions", "list", "--issue", "space"), "not one of")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import TableOf
+from unga_tables import TableOf
 
 from cyberdiplomacy.consensus.backtest import backtest
 from cyberdiplomacy.consensus.forecast import Forecaster, forecast

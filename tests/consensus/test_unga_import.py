@@ -9,8 +9,8 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from conftest import shared_unga, write_slice
 from sqlalchemy import Engine, func, select
+from unga_tables import shared_unga, write_slice
 
 from cyberdiplomacy.errors import ImportFailed
 from cyberdiplomacy.knowledge import votes

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import signal
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -32,31 +33,53 @@ def assert_received_exactly_once_in_order(receiver: Node, expected: list[str]) -
     assert ids == expected
 
 
+def received(connection: sqlite3.Connection) -> int:
+    (count,) = connection.execute("SELECT COUNT(*) FROM inbox").fetchone()
+    return int(count)
+
+
 def test_receiver_sigkilled_20_times_during_2000_messages_loses_and_duplicates_nothing(
     pair: tuple[Node, Node], servers: list[Server]
 ) -> None:
+    """Every kill waits for proof that delivery is under way, not for a guessed time.
+
+    A kill lands mid-delivery when the receiver's inbox grew since its restart and still lacks
+    messages once it is dead. Each restart lets a random share of at most half the backlog in
+    (the sender sends batches of 10, so the rest is still on its way), then kills: the kill
+    point follows the delivery, however fast or loaded the machine. A kill that still came too
+    late (the test process stalled) does not count, and another round is run.
+    """
     sender, receiver = pair
-    servers.append(Server(sender).start())
+    sending = Server(sender)
+    sending.command += ["--batch", "10"]
+    servers.append(sending.start())
     receiving = Server(receiver)
     servers.append(receiving)
     outbox = sender.store()
+    inbox = sqlite3.connect(receiver.identity.store_path, timeout=60)
     rng = random.Random(20)
     queued: list[str] = []
-    kills_mid_delivery = 0
-    for round_ in range(20):
-        with outbox.transaction():  # one commit for the round's 100 sends
-            for n in range(len(queued), len(queued) + 100):
-                queued.append(outbox.queue(sender.name, receiver.name, f"m{n}", f"body {n}"))
+    kills = kills_mid_delivery = 0
+    while kills_mid_delivery < 20 and kills < 30:
+        if len(queued) < 2000:
+            with outbox.transaction():  # one commit for the round's 100 sends
+                for n in range(len(queued), len(queued) + 100):
+                    queued.append(outbox.queue(sender.name, receiver.name, f"m{n}", f"body {n}"))
+        before = received(inbox)
+        if len(queued) - before < 2:
+            break
+        enough = before + rng.randint(1, (len(queued) - before) // 2)
         receiving.start()
-        time.sleep(rng.uniform(0.0, 0.3))
-        if undelivered(outbox):
-            kills_mid_delivery += 1
+        wait_until(lambda goal=enough: received(inbox) >= goal, timeout=120, every=0.002)
         receiving.kill(signal.SIGKILL)
-        assert round_ < 19 or len(queued) == 2000
+        kills += 1
+        kills_mid_delivery += before < received(inbox) < len(queued)
     receiving.start()
-    wait_until(lambda: undelivered(outbox) == 0, timeout=90)
+    wait_until(lambda: undelivered(outbox) == 0, timeout=120)
     outbox.close()
-    assert kills_mid_delivery >= 10, "the kills should land while messages are in flight"
+    inbox.close()
+    assert len(queued) == 2000
+    assert kills_mid_delivery == 20, f"{kills_mid_delivery} of {kills} kills were mid-delivery"
     assert_received_exactly_once_in_order(receiver, queued)
     store = receiver.store()
     assert audit.verify(store.conn, set(receiver.identity.signing_keys)).problems == []

@@ -108,6 +108,7 @@ def test_a_ping_is_answered_with_a_signed_pong_and_the_pingers_head_is_witnessed
         nonce="0" * 32,
         ts=now_ms(),
         head=head,
+        witnessed=None,
         **{"from": a.name},
     )
     pong = handle(receiver, "ping", ping).body
@@ -121,6 +122,7 @@ def test_a_ping_is_answered_with_a_signed_pong_and_the_pingers_head_is_witnessed
         nonce="1" * 32,
         ts=now_ms(),
         head=forged,
+        witnessed=None,
         **{"from": a.name},
     )
     assert error(handle(receiver, "ping", ping)) == "bad_signature"

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from hotline_nodes import Clock, Link, befriend, make_node
 
+from cyberdiplomacy.hotline.envelope import MAX_BODY, MAX_REQUEST
 from cyberdiplomacy.hotline.worker import Backoff
 
 DAY = 86_400.0
@@ -118,3 +120,14 @@ def test_a_sender_whose_clock_went_back_settles_a_delivered_message_by_its_recei
     assert {m.status for m in restarted.sender.outbox()} == {"delivered"}
     assert any(path.endswith("/receipts") for _, path, _ in restarted.network.requests)
     restarted.close()
+
+
+def test_full_size_messages_go_in_batches_a_node_accepts(link: Link) -> None:
+    """Batches are bounded in bytes too: 128 full-size messages would be refused with 413."""
+    body = secrets.token_hex(MAX_BODY // 2)  # incompressible text of the largest size allowed
+    with link.sender.transaction():
+        queued = [link.sender.queue(link.a.name, link.b.name, f"m{n}", body) for n in range(40)]
+    run_for(link, 60.0)
+    assert link.inbox_ids() == queued
+    sizes = [len(content) for _, _, content in link.network.requests]
+    assert max(sizes) <= MAX_REQUEST and len(sizes) > 1

@@ -156,3 +156,116 @@ def test_page_without_votes_shows_the_import_command(empty: TestClient) -> None:
     assert response.status_code == 200
     assert "cyberdiplomacy import unga DIR" in response.text
     assert "plotly.min.js" not in response.text
+
+
+def test_ideal_points_over_time_default_to_ten_states_over_the_sessions_recorded(
+    client: TestClient,
+) -> None:
+    found = client.get("/api/v1/unga/ideal-points").json()
+    assert found["sessions"] == sorted(SESSIONS) and found["anchor"] == "USA"
+    ranks = {t["code"]: [p["rank"] for p in t["places"]] for t in found["states"]}
+    assert list(ranks) == ["USA", "GBR", "FRA", "RUS", "CHN", "IND", "BRA", "ZAF", "IRN", "CUB"]
+    assert set(ranks["USA"]) == {1}
+    assert all(g < c for g, c in zip(ranks["GBR"], ranks["CUB"], strict=True))
+
+
+def test_ideal_points_over_time_of_chosen_states_and_sessions(client: TestClient) -> None:
+    params = {"first": 72, "last": 73, "states": "isr,usa"}
+    found = client.get("/api/v1/unga/ideal-points", params=params).json()
+    assert found["sessions"] == [72, 73]
+    assert [t["code"] for t in found["states"]] == ["ISR", "USA"]
+    everyone = client.get("/api/v1/unga/ideal-points", params={"first": 73, "states": "all"})
+    assert len(everyone.json()["states"]) > 180
+
+
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [
+        ({"first": 73, "last": 70}, 400),
+        ({"first": 20}, 400),  # more than 40 sessions at a time
+        ({"states": "USA,XXX"}, 404),
+        ({"states": ",".join(f"A{i:02d}" for i in range(61))}, 400),  # more than 60 states
+        ({"first": "x"}, 422),
+    ],
+)
+def test_ideal_points_over_time_reject_bad_parameters(
+    client: TestClient, params: dict[str, object], status: int
+) -> None:
+    response = client.get("/api/v1/unga/ideal-points", params=params)
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+def test_cohesion_of_several_blocs_at_once(client: TestClient) -> None:
+    found = client.get("/api/v1/unga/cohesion").json()
+    six = ["eu", "nato", "sco", "brics", "asean", "au"]
+    assert [c["bloc"] for c in found] in (six, [*six, "g77"])  # the G77, once the base has it
+    chosen = client.get("/api/v1/unga/cohesion", params={"blocs": "NATO,eu", "first": 70}).json()
+    assert [c["bloc"] for c in chosen] == ["nato", "eu"]
+    assert {p["session"] for p in chosen[1]["sessions"]} == {70, 71, 72, 73}
+    assert chosen[1]["agreement_index"] > chosen[0]["agreement_index"] > 0.5
+    unknown = client.get("/api/v1/unga/cohesion", params={"blocs": "eu,nowhere"})
+    assert unknown.status_code == 400 and "nowhere" in unknown.json()["detail"]
+
+
+def test_ideal_points_page_draws_the_chosen_states_and_explains_the_method(
+    client: TestClient,
+) -> None:
+    response = client.get("/unga/ideal-points", params={"states": "USA,CUB"})
+    assert response.status_code == 200, response.text
+    html = response.text
+    assert "<title>Ideal points over time · Cyber Diplomacy Workbench</title>" in html
+    assert 'href="/unga/ideal-points" aria-current="page"' in html
+    assert 'id="ideal-chart-data"' in html and "unga-charts.js" in html
+    assert "Sessions 66\N{EN DASH}73" in html and "item-response model" in html
+    assert '<a href="/states/CUB">' in html
+
+
+def test_cohesion_page_draws_the_default_blocs_and_lets_others_be_chosen(
+    client: TestClient,
+) -> None:
+    html = client.get("/unga/cohesion").text
+    assert 'id="cohesion-chart-data"' in html and "Agreement Index" in html
+    assert 'value="eu" checked' in html and 'value="g20">' in html
+    chosen = client.get("/unga/cohesion", params=[("bloc", "g20"), ("first", "72")]).text
+    assert 'value="g20" checked' in chosen and 'value="eu">' in chosen
+    assert "Sessions 72\N{EN DASH}73" in chosen
+
+
+def test_trend_pages_reject_bad_parameters(client: TestClient) -> None:
+    html = {"Accept": "text/html"}
+    assert client.get("/unga/cohesion", params={"bloc": "nowhere"}, headers=html).status_code == 400
+    assert client.get("/unga/cohesion", params={"first": 73, "last": 70}).status_code == 400
+    assert client.get("/unga/ideal-points", params={"states": "XXX"}).status_code == 404
+    response = client.get("/unga/ideal-points", params={"first": 0}, headers=html)
+    assert response.status_code == 422 and "<!doctype html>" in response.text
+
+
+def test_trend_pages_without_votes_show_the_import_command(empty: TestClient) -> None:
+    for url in ("/unga/ideal-points", "/unga/cohesion"):
+        response = empty.get(url, headers={"Accept": "text/html"})
+        assert response.status_code == 200
+        assert "cyberdiplomacy import unga DIR" in response.text
+        assert "plotly.min.js" not in response.text
+    assert empty.get("/api/v1/unga/ideal-points").status_code == 400
+
+
+def test_common_ground_estimates_states_without_positions_from_their_voting_peers(
+    client: TestClient,
+) -> None:
+    body = {
+        "provisions": [
+            {"id": "ihl", "text": "IHL applies", "issues": {"ihl-applies": "yes"}},
+            {
+                "id": "treaty",
+                "text": "A new treaty",
+                "issues": {"new-binding-instrument": "yes"},
+                "required": True,
+            },
+        ]
+    }
+    found = client.post("/api/v1/positions/common-ground", json=body).json()
+    assert found["states"] == 193 and "treaty" in found["best"]["provisions"]
+    support = {s["iso3"]: s for s in found["support"]}
+    assert support["RUS"]["provisions"]["treaty"] == 1.0 and support["USA"]["support"] == 0.0
+    assert "RUS" in support["BLR"]["estimated_from"]  # among the states voting most like it

@@ -1,4 +1,5 @@
-"""`import unga`, `unga …` and `positions common-ground`: votes, blocs, forecasts, common ground."""
+"""`unga …` and `positions …`: votes, blocs, ideal points, forecasts, positions on
+the contested questions, common ground."""
 
 from __future__ import annotations
 
@@ -7,22 +8,18 @@ from typing import Annotated
 
 import typer
 
-from cyberdiplomacy.cli import imports
 from cyberdiplomacy.cli.common import (
     JsonOption,
     console,
     emit_json,
-    engine,
-    progress,
     reading,
     table,
 )
-from cyberdiplomacy.consensus import agreement, blocs, common_ground, cyber, ideal
+from cyberdiplomacy.consensus import agreement, blocs, common_ground, cyber, ideal, maps
 from cyberdiplomacy.errors import InvalidQuery
 from cyberdiplomacy.knowledge import positions as position_queries
 from cyberdiplomacy.knowledge import votes
-from cyberdiplomacy.knowledge.database import require_current, transaction
-from cyberdiplomacy.sources import bundled, curated, unga
+from cyberdiplomacy.sources import curated
 
 group = typer.Typer(
     help="UN General Assembly votes: agreement, bloc cohesion, ideal points, cyber resolutions, "
@@ -55,34 +52,6 @@ def _votes(
     if not len(found):
         raise InvalidQuery("votes", "no UNGA votes yet: run `cyberdiplomacy import unga DIR`")
     return found, tenures
-
-
-def import_votes(
-    folder: Annotated[
-        Path,
-        typer.Argument(
-            help="A folder with votes.csv and roll_calls.csv (Voeten/unvotes layout, .gz too) "
-            "and/or UN Digital Library voting CSV files.",
-            exists=True,
-            file_okay=False,
-        ),
-    ],
-) -> None:
-    """Import UN General Assembly roll calls and votes (idempotent, all or nothing).
-
-    Members are matched to the knowledge base's states by ISO code; historical members (USSR,
-    Yugoslavia, Czechoslovakia, GDR, South Yemen) are kept as themselves.
-    """
-    current = engine()
-    require_current(current)
-    with progress() as bars, transaction(current) as session:
-        result = unga.import_votes(session, folder, bars)
-        bundled.record(session, "unga", str(folder), result.counts())
-    console.print(
-        f"Imported {result.roll_calls} roll calls and {result.votes} votes of {result.members} "
-        f"members ({result.historical_members} historical); {result.skipped_roll_calls} roll "
-        "calls already recorded from the other layout were skipped."
-    )
 
 
 @group.command("agreement")
@@ -171,6 +140,54 @@ def show_ideal_points(
         ["Rank", "State", "Name", "Score", "Votes"],
         [(i, p.code, p.name, f"{p.score:+.2f}", p.votes) for i, p in enumerate(result.points, 1)],
     )
+
+
+@group.command("ideal-points-over-time")
+def show_ideal_points_over_time(
+    first: Annotated[
+        int | None,
+        typer.Option("--first-session", help="First session (default: 19 before the last)."),
+    ] = None,
+    last: Annotated[
+        int | None, typer.Option("--last-session", help="Last session (default: the latest).")
+    ] = None,
+    states: Annotated[
+        list[str] | None,
+        typer.Option("--state", help="A state to follow (repeat); default: ten of the main camps."),
+    ] = None,
+    anchor: Annotated[
+        str, typer.Option(help="The state placed on the positive side of the scale.")
+    ] = "USA",
+    as_json: JsonOption = False,
+) -> None:
+    """States' ranks (and scores) on each session's main dimension, over a range of sessions.
+
+    Each session is fitted separately (see `unga ideal-points`), so compare ranks across sessions.
+    """
+    with reading() as session:
+        latest = votes.latest_session(session)
+    if latest is None:
+        raise InvalidQuery("votes", "no UNGA votes yet: run `cyberdiplomacy import unga DIR`")
+    last = min(last, latest) if last is not None else latest
+    first = first if first is not None else max(1, last - ideal.RECENT_SESSIONS + 1)
+    if first > last:
+        raise InvalidQuery("first session", f"session {first} is after session {last}")
+    found, _ = _votes(first_session=first)
+    codes = [c.upper() for c in states] if states else list(ideal.FOLLOWED)
+    result = ideal.over_time(found, range(first, last + 1), codes, anchor=anchor.upper())
+    if as_json:
+        emit_json(result)
+        return
+    table(
+        f"Rank per session (1: the {result.anchor or 'anchor'} end), sessions {first}-{last}",
+        ["State", *map(str, result.sessions)],
+        [
+            (t.code, *({p.session: p.rank for p in t.places}.get(s, "") for s in result.sessions))
+            for t in result.states
+        ],
+    )
+    if result.skipped:
+        console.print(f"Too few contested roll calls to fit: {', '.join(map(str, result.skipped))}")
 
 
 @group.command("cyber")
@@ -321,6 +338,48 @@ def show_backtest(
         )
 
 
+@positions.command("list")
+def list_positions(
+    issue: Annotated[
+        str | None,
+        typer.Option("--issue", help=f"Only this question: {', '.join(maps.QUESTIONS)}."),
+    ] = None,
+    state: Annotated[str | None, typer.Option("--state", help="Only this state (ISO3).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """States' published stances on the contested questions, with their sources."""
+    if issue is not None:
+        maps.question(issue)  # a clear error naming the questions
+    with reading() as session:
+        found = position_queries.list_positions(session, issue=issue, state=state)
+    if as_json:
+        emit_json(found)
+        return
+    if issue is not None:
+        question = maps.QUESTIONS[issue]
+        stances = [p.stance for p in found]
+        console.print(
+            f"{question.text} (yes: {question.yes}; no: {question.no}): "
+            + ", ".join(f"{stances.count(s)} {s}" for s in maps.STANCES)
+        )
+    by_question = issue is None
+    table(
+        "Positions" + ("" if by_question else f" on {issue}"),
+        ["State", *(["Question"] if by_question else []), "Stance", "Source", "As of", "Summary"],
+        [
+            (
+                p.state.iso3 or p.state.slug,
+                *([p.issue] if by_question else []),
+                p.stance,
+                p.source.publisher if p.source else "",
+                p.as_of or "",
+                p.summary,
+            )
+            for p in found
+        ],
+    )
+
+
 @positions.command("common-ground")
 def show_common_ground(
     path: Annotated[
@@ -370,6 +429,5 @@ def show_common_ground(
 
 
 def register(app: typer.Typer) -> None:
-    imports.group.command("unga")(import_votes)
     app.add_typer(group, name="unga")
     app.add_typer(positions, name="positions")

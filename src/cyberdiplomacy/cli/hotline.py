@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,14 +21,13 @@ from cyberdiplomacy.errors import (
     CyberDiplomacyError,
     InvalidCard,
     InvalidQuery,
-    KeyLocked,
 )
-from cyberdiplomacy.hotline import audit, directory, identity
-from cyberdiplomacy.hotline.crypto import Keyring
+from cyberdiplomacy.hotline import audit, desk, directory, identity
 from cyberdiplomacy.hotline.node import Options, serve
 from cyberdiplomacy.hotline.ping import ping
+from cyberdiplomacy.hotline.receiver import MAX_BATCH
 from cyberdiplomacy.hotline.store import Store
-from cyberdiplomacy.hotline.worker import Backoff
+from cyberdiplomacy.hotline.worker import BATCH, Backoff
 
 group = typer.Typer(
     help="Signed, encrypted, acknowledged messages between points of contact. Each state or "
@@ -60,44 +56,11 @@ MessageId = Annotated[
     str, typer.Argument(help="A message id from `hotline inbox` (a unique prefix will do).")
 ]
 
-_DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
-
-
-def duration_ms(text: str) -> int:
-    """'2h', '30m', '1d12h', '90s' in milliseconds."""
-    match = _DURATION.fullmatch(text.strip())
-    if not text.strip() or match is None:
-        raise InvalidQuery("--respond-within", f"{text!r} is not a duration like 2h, 30m or 1d")
-    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
-    return (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000
-
 
 def when(ms: int | None) -> str:
     if ms is None:
         return ""
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def _passphrase(path: Path | None) -> str | None:
-    if path is None:
-        return None
-    lines = path.read_text(encoding="utf-8").splitlines()
-    if not lines or not lines[0]:
-        raise KeyLocked(f"{path} holds no passphrase on its first line")
-    return lines[0]
-
-
-@contextmanager
-def node_store(
-    root: Path, keys: Keyring | None = None
-) -> Iterator[tuple[identity.Identity, Store]]:
-    """The node's identity and store (signing tree heads when the keys are at hand)."""
-    node = identity.load(root)
-    store = Store(node.store_path, signer=None if keys is None else keys.current)
-    try:
-        yield node, store
-    finally:
-        store.close()
 
 
 def _records(items: list[Any]) -> list[dict[str, Any]]:
@@ -139,7 +102,7 @@ def init(
     as_json: JsonOption = False,
 ) -> None:
     """Create the node: Ed25519 and X25519 keys (0600), its signed card and its store."""
-    node = identity.create(root, name, endpoint, _passphrase(passphrase_file))
+    node = identity.create(root, name, endpoint, desk.read_passphrase(passphrase_file))
     Store(node.store_path).close()
     card = directory.parse_card(node.card)
     if as_json:
@@ -180,7 +143,7 @@ def peer_add(
     note(f"Fingerprint: {found.fingerprint}")
     if not yes and not typer.confirm("Does it match the one the peer gave you?", err=True):
         raise typer.Exit(1)
-    with node_store(root) as (_, store):
+    with desk.opened(root) as (_, store):
         admission = store.add_peer(found, replace=replace)
     if as_json:
         emit_json({"name": found.name, "fingerprint": found.fingerprint, "result": admission})
@@ -191,7 +154,7 @@ def peer_add(
 @peer_group.command("list")
 def peer_list(root: DirOption, as_json: JsonOption = False) -> None:
     """List trusted peers with their endpoints and fingerprints."""
-    with node_store(root) as (_, store):
+    with desk.opened(root) as (_, store):
         peers = store.peers()
     if as_json:
         emit_json(_records(peers))
@@ -212,17 +175,22 @@ def serve_node(
     max_backoff: Annotated[
         float, typer.Option(min=0.01, help="Longest wait, in seconds, between retries to a peer.")
     ] = 60.0,
+    batch: Annotated[
+        int,
+        typer.Option(min=1, max=MAX_BATCH, help="Most messages sent to a peer in one request."),
+    ] = BATCH,
     as_json: JsonOption = False,
 ) -> None:
     """Run the node: its HTTP server and its delivery worker, until interrupted."""
     node = identity.load(root)
-    keys = identity.keyring(node, _passphrase(passphrase_file))
+    keys = identity.keyring(node, desk.read_passphrase(passphrase_file))
     started = {"name": node.name, "listening": f"http://{host}:{port}", "endpoint": node.endpoint}
     if as_json:
         emit_json(started)
     else:
         note(f"Hotline node {node.name!r} on http://{host}:{port} (Ctrl+C stops)")
-    serve(node, keys, Options(host, port, Backoff(base=min(0.5, max_backoff), cap=max_backoff)))
+    backoff = Backoff(base=min(0.5, max_backoff), cap=max_backoff)
+    serve(node, keys, Options(host, port, backoff, batch=batch))
 
 
 @group.command("send")
@@ -240,8 +208,11 @@ def send(
     """Durably queue a message and print its id; the running node delivers it."""
     if priority not in ("routine", "urgent"):
         raise InvalidQuery("--priority", "use routine or urgent")
-    within = None if respond_within is None else duration_ms(respond_within)
-    with node_store(root) as (node, store):
+    try:
+        within = None if respond_within is None else desk.duration_ms(respond_within)
+    except ValueError as exc:
+        raise InvalidQuery("--respond-within", str(exc)) from exc
+    with desk.opened(root) as (node, store):
         message_id = store.queue(
             node.name, to, subject, body, priority=priority, respond_within_ms=within
         )
@@ -254,7 +225,7 @@ def send(
 @group.command("inbox")
 def inbox(root: DirOption, as_json: JsonOption = False) -> None:
     """Messages received: sender, subject, priority, status (new, read, answered)."""
-    with node_store(root) as (_, store):
+    with desk.opened(root) as (_, store):
         found = store.inbox()
     if as_json:
         emit_json(_records(found))
@@ -272,7 +243,7 @@ def inbox(root: DirOption, as_json: JsonOption = False) -> None:
 @group.command("outbox")
 def outbox(root: DirOption, as_json: JsonOption = False) -> None:
     """Messages sent: status queued, delivered, read, answered or overdue."""
-    with node_store(root) as (_, store):
+    with desk.opened(root) as (_, store):
         store.flag_overdue()
         found = store.outbox()
     if as_json:
@@ -291,7 +262,7 @@ def outbox(root: DirOption, as_json: JsonOption = False) -> None:
 @group.command("ack")
 def ack(root: DirOption, message_id: MessageId, as_json: JsonOption = False) -> None:
     """Mark a received message read; the node sends the sender a signed read acknowledgement."""
-    with node_store(root) as (_, store):
+    with desk.opened(root) as (_, store):
         message = store.ack(message_id)
     if as_json:
         emit_json(dataclasses.asdict(message))
@@ -307,7 +278,7 @@ def reply(
     as_json: JsonOption = False,
 ) -> None:
     """Answer a received message (acknowledging it); prints the reply's id."""
-    with node_store(root) as (node, store):
+    with desk.opened(root) as (node, store):
         reply_id = store.reply(node.name, message_id, body)
     if as_json:
         emit_json({"id": reply_id, "in_reply_to": message_id, "status": "queued"})
@@ -322,10 +293,14 @@ def ping_peers(
     passphrase_file: PassphraseOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Signed ping to peers: reachable, unreachable, key mismatch, response times."""
+    """Signed ping to peers: reachable, unreachable, key mismatch, response times.
+
+    Also checks each peer's audit log only grew since the last ping (RFC 9162 consistency
+    proofs): a peer showing another history is reported as equivocation.
+    """
     node = identity.load(root)
-    keys = identity.keyring(node, _passphrase(passphrase_file))
-    with node_store(root, keys) as (_, store), httpx.Client(timeout=10.0) as client:
+    keys = identity.keyring(node, desk.read_passphrase(passphrase_file))
+    with desk.opened(root, keys) as (_, store), httpx.Client(timeout=10.0) as client:
         peers = [store.require_peer(to)] if to else store.peers()
         results = [ping(store, node.name, keys, peer, client) for peer in peers]
     if as_json:
@@ -341,7 +316,7 @@ def ping_peers(
 @log_group.command("verify")
 def log_verify(root: DirOption, as_json: JsonOption = False) -> None:
     """Check the audit log against its signed tree heads; exits non-zero on any inconsistency."""
-    with node_store(root) as (node, store):
+    with desk.opened(root) as (node, store):
         verdict = audit.verify(store.conn, set(node.signing_keys))
     if as_json:
         emit_json({"consistent": not verdict.problems, **dataclasses.asdict(verdict)})
@@ -361,7 +336,7 @@ def rotate(
 ) -> None:
     """Replace the node's keys; the new card is signed by the old key so peers can follow."""
     node = identity.load(root)
-    keys = identity.rotate(node, _passphrase(passphrase_file))
+    keys = identity.rotate(node, desk.read_passphrase(passphrase_file))
     if as_json:
         emit_json({"fingerprint": keys.current.fingerprint})
         return

@@ -10,7 +10,7 @@ import typer
 
 from cyberdiplomacy.cli.common import console, engine, errors, progress, reading
 from cyberdiplomacy.knowledge.database import require_current, transaction
-from cyberdiplomacy.sources import bundled, stix
+from cyberdiplomacy.sources import bundled, stix, unga
 
 group = typer.Typer(help="Import a source into the knowledge base (idempotent, all or nothing).")
 
@@ -22,6 +22,15 @@ BundlePath = Annotated[
         exists=True,
         dir_okay=False,
         readable=True,
+    ),
+]
+UngaFolder = Annotated[
+    Path,
+    typer.Argument(
+        help="A folder with votes.csv and roll_calls.csv (Voeten/unvotes layout, .gz too) "
+        "and/or UN Digital Library voting CSV files.",
+        exists=True,
+        file_okay=False,
     ),
 ]
 
@@ -36,6 +45,29 @@ def _attack(path: Path) -> None:
         f"Imported ATT&CK {result.domain}: {kinds}, {result.relationships} relationships; "
         f"{result.linked_groups} groups linked to actors ({result.new_actors} new)."
     )
+
+
+def _unga(folder: Path) -> None:
+    current = engine()
+    require_current(current)
+    with progress() as bars, transaction(current) as session:
+        result = unga.import_votes(session, folder, bars)
+        bundled.record(session, "unga", str(folder), result.counts())
+    console.print(
+        f"Imported {result.roll_calls} roll calls and {result.votes} votes of {result.members} "
+        f"members ({result.historical_members} historical); {result.skipped_roll_calls} roll "
+        "calls already recorded from the other layout were skipped."
+    )
+
+
+@group.command("unga")
+def import_unga(folder: UngaFolder) -> None:
+    """Import UN General Assembly roll calls and votes (idempotent, all or nothing).
+
+    Members are matched to the knowledge base's states by ISO code; historical members (USSR,
+    Yugoslavia, Czechoslovakia, GDR, South Yemen) are kept as themselves.
+    """
+    _unga(folder)
 
 
 @group.command("attack")
@@ -117,6 +149,15 @@ def init(
             dir_okay=False,
         ),
     ] = None,
+    unga_folder: Annotated[
+        Path | None,
+        typer.Option(
+            "--unga",
+            help="Also import the UNGA votes in this folder, unless they were the last imported.",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Create or upgrade the knowledge base and import the bundled sources.
 
@@ -137,6 +178,11 @@ def init(
             last = bundled.last_run(session, "attack:enterprise-attack")
         if refresh or last is None or last.origin != str(attack):
             _attack(attack)
+    if unga_folder is not None:
+        with transaction(current) as session:
+            last = bundled.last_run(session, "unga")
+        if refresh or last is None or last.origin != str(unga_folder):
+            _unga(unga_folder)
 
 
 exports = typer.Typer(help="Export the knowledge base for partners' tools.", no_args_is_help=True)

@@ -12,7 +12,7 @@ date of the bloc) until its `until` date, so cohesion before a bloc existed is n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -119,6 +119,20 @@ def cohesion(
         rice=round(float(rice[rice_kept].mean()), 4) if rice_kept.any() else None,
         sessions=points,
     )
+
+
+def compare(
+    table: VoteTable, tenures: Mapping[str, Sequence[Tenure]], blocs: Sequence[str]
+) -> list[Cohesion]:
+    """The cohesion of several blocs over the same roll calls, in the order asked for."""
+    unknown = [b for b in blocs if b not in tenures]
+    if unknown:
+        raise InvalidQuery(
+            "blocs", f"{', '.join(map(repr, unknown))} not among {', '.join(sorted(tenures))}"
+        )
+    if not blocs:
+        raise InvalidQuery("blocs", "choose at least one bloc")
+    return [cohesion(table, bloc, tenures[bloc]) for bloc in dict.fromkeys(blocs)]
 
 
 def splits(table: VoteTable, row: int, tenures: Sequence[Tenure]) -> tuple[str | None, list[Split]]:

@@ -9,7 +9,10 @@ never be silently normalised away.
     envelope       id, from, to, seq, ts, ct, ct_hash   signed over all but `ct` (its hash is in)
     receipt        id, from, to, seq, ct_hash, received  the receiver's proof of delivery
     ack            id, from, to, read, ts                the reader's proof of reading
-    ping / pong    from, to, nonce, ts, head            with the sender's signed tree head
+    ping           from, to, nonce, ts, head, witnessed  the sender's signed tree head, and the
+                                                         size of the recipient's log it holds
+    pong           from, to, nonce, ts, head, proof      the same, and the RFC 9162 consistency
+                                                         proof from `witnessed` to `head`
     receipt_query  from, to, ids, ts                     asks for receipts already given
     tree_head      size, root, ts                        the audit log's signed head
 """
@@ -28,8 +31,10 @@ from cyberdiplomacy.hotline import crypto
 from cyberdiplomacy.hotline.crypto import KeyPair
 
 VERSION = 1
+MAX_REQUEST = 1024 * 1024  # bytes of one request body a node reads; more is refused with 413
 MAX_CIPHERTEXT = 200_000  # base64 characters: a 64 KiB body and its subject, sealed
 MAX_IDS = 256
+MAX_PROOF = 128  # a consistency proof has at most 2·log2(size) hashes; sizes stay below 2^53
 _NAME = re.compile(r"[^\x00-\x1f\x7f]{1,64}")
 _HEX = re.compile(r"[0-9a-f]*")
 _LIMIT = 2**53  # integers JSON parsers in every language read exactly
@@ -93,6 +98,12 @@ def tree_head(value: object, field: str) -> dict[str, Any]:
     return parse(value, "tree_head")
 
 
+def hashes(value: object, field: str) -> list[str]:
+    if isinstance(value, list) and len(value) <= MAX_PROOF:
+        return [HASH(v, field) for v in value]
+    raise malformed(f"{field} must be a list of at most {MAX_PROOF} hashes")
+
+
 MESSAGE_ID = hex_of(32)
 HASH = hex_of(64)
 MILLIS = integer(0)
@@ -122,6 +133,7 @@ SPECS: dict[str, dict[str, Check]] = {
         "nonce": hex_of(32),
         "ts": MILLIS,
         "head": optional(tree_head),
+        "witnessed": optional(integer(0)),
     },
     "pong": {
         "from": name,
@@ -129,6 +141,7 @@ SPECS: dict[str, dict[str, Check]] = {
         "nonce": hex_of(32),
         "ts": MILLIS,
         "head": optional(tree_head),
+        "proof": optional(hashes),
     },
     "receipt_query": {"from": name, "to": name, "ids": ids, "ts": MILLIS},
     "tree_head": {"size": integer(0), "root": HASH, "ts": MILLIS},

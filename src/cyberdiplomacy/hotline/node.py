@@ -3,7 +3,8 @@
     POST /hotline/v1/envelopes   messages (one, or a JSON array as a batch) -> signed receipts
     POST /hotline/v1/acks        signed read acknowledgements
     POST /hotline/v1/receipts    a signed query for receipts already given
-    POST /hotline/v1/ping        signed ping -> signed pong with this node's tree head
+    POST /hotline/v1/ping        signed ping -> signed pong with this node's tree head and
+                                 the consistency proof from the size the pinger holds (RFC 9162)
 
 The app is hand-written ASGI rather than a framework so that an oversized body is refused with
 413 from its Content-Length, before a byte of it is read, and so no route ever reaches a
@@ -25,12 +26,12 @@ import httpx
 import uvicorn
 
 from cyberdiplomacy.hotline.crypto import Keyring
+from cyberdiplomacy.hotline.envelope import MAX_REQUEST
 from cyberdiplomacy.hotline.identity import Identity
 from cyberdiplomacy.hotline.receiver import Answer, Receiver, reject
 from cyberdiplomacy.hotline.store import Store
-from cyberdiplomacy.hotline.worker import Backoff, Worker
+from cyberdiplomacy.hotline.worker import BATCH, Backoff, Worker
 
-MAX_BODY = 1024 * 1024
 PREFIX = "/hotline/v1/"
 
 Scope = MutableMapping[str, Any]
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 class HotlineApp:
     """ASGI app: size limit, routing, and the receiver's answers as JSON."""
 
-    def __init__(self, receiver: Receiver, max_body: int = MAX_BODY) -> None:
+    def __init__(self, receiver: Receiver, max_body: int = MAX_REQUEST) -> None:
         self.receiver = receiver
         self.max_body = max_body
 
@@ -88,7 +89,8 @@ class Options:
     host: str = "127.0.0.1"
     port: int = 8470
     backoff: Backoff = field(default_factory=Backoff)
-    max_body: int = MAX_BODY
+    max_body: int = MAX_REQUEST
+    batch: int = BATCH
 
 
 def serve(identity: Identity, keys: Keyring, options: Options) -> None:
@@ -99,7 +101,9 @@ def serve(identity: Identity, keys: Keyring, options: Options) -> None:
     server_store = Store(identity.store_path, signer=keys.current)
     worker_store = Store(identity.store_path, signer=keys.current)
     client = httpx.Client(timeout=httpx.Timeout(10.0, connect=3.0))
-    worker = Worker(worker_store, identity.name, keys, client, backoff=options.backoff)
+    worker = Worker(
+        worker_store, identity.name, keys, client, backoff=options.backoff, batch=options.batch
+    )
     receiver = Receiver(server_store, identity.name, keys, on_contact=worker.contact)
     config = uvicorn.Config(
         HotlineApp(receiver, options.max_body),

@@ -231,12 +231,18 @@ class Receiver:
             if head["key"] != peer.signing_key or not crypto.verify(peer.signing_key, head):
                 raise reject("bad_signature", "the tree head is not signed by the peer")
             self.store.witness(peer.name, head)
+        own = self.store.head()
+        proof = None
+        if own is not None and ping["witnessed"] is not None:
+            path = self.store.consistency(ping["witnessed"], own["size"])
+            proof = None if path is None else [h.hex() for h in path]
         return sign(
             self.keys.current,
             "pong",
             to=peer.name,
             nonce=ping["nonce"],
             ts=self.store.now(),
-            head=self.store.head(),
+            head=own,
+            proof=proof,
             **{"from": self.name},
         )

@@ -446,32 +446,78 @@ class Store:
 
     # Pings and witnessed heads -----------------------------------------------------------
 
-    def witness(self, peer: str, head: dict[str, Any]) -> str | None:
+    def witnessed(self, peer: str) -> int | None:
+        """The size of the largest head of the peer's log this node holds (None: none yet)."""
+        with self._lock:
+            (size,) = self.conn.execute(
+                "SELECT MAX(size) FROM witnessed_heads WHERE peer = ?", (peer,)
+            ).fetchone()
+        return None if size is None else int(size)
+
+    def witness(
+        self,
+        peer: str,
+        head: dict[str, Any],
+        *,
+        asked: int | None = None,
+        proof: list[bytes] | None = None,
+    ) -> str | None:
         """Keep a peer's signed tree head; a problem if it contradicts one seen before.
 
         Same size with another root, or a smaller log than already seen, means the peer shows
-        different histories to different people (or rewrote its own).
+        different histories to different people (or rewrote its own). A larger head is kept
+        only with the RFC 9162 consistency proof, from the largest head held, that `asked`
+        for (a pong's): so every head kept extends the one before, and a rewritten history is
+        caught. A larger head with nothing to check it by (a ping's) is not kept.
         """
+        size, root = head["size"], head["root"]
         with self.transaction() as conn:
-            row = conn.execute(
-                "SELECT root FROM witnessed_heads WHERE peer = ? AND size = ?", (peer, head["size"])
+            same = conn.execute(
+                "SELECT root FROM witnessed_heads WHERE peer = ? AND size = ?", (peer, size)
             ).fetchone()
-            (largest,) = conn.execute(
-                "SELECT COALESCE(MAX(size), 0) FROM witnessed_heads WHERE peer = ?", (peer,)
-            ).fetchone()
-            problem = None
-            if row is not None and row[0] != head["root"]:
-                problem = f"{peer} signed two different logs of size {head['size']}"
-            elif head["size"] < largest:
-                problem = f"{peer}'s log shrank from {largest} to {head['size']} entries"
+            largest, largest_root = conn.execute(
+                "SELECT size, root FROM witnessed_heads WHERE peer = ? ORDER BY size DESC LIMIT 1",
+                (peer,),
+            ).fetchone() or (0, "")
+            problem, keep = None, False
+            if same is not None:
+                if same[0] != root:
+                    problem = f"{peer} signed two different logs of size {size}"
+            elif size < largest:
+                problem = f"{peer}'s log shrank from {largest} to {size} entries"
+            elif largest == 0:
+                keep = True
+            elif asked == largest and proof is None:
+                problem = (
+                    f"{peer} gave no proof that its log of {size} entries extends "
+                    f"the {largest} it signed before"
+                )
+            elif asked == largest and proof is not None:
+                keep = audit.verify_consistency(
+                    largest, bytes.fromhex(largest_root), size, bytes.fromhex(root), proof
+                )
+                if not keep:
+                    problem = (
+                        f"{peer}'s log of {size} entries does not extend the {largest} it signed "
+                        "before: its history was rewritten"
+                    )
             if problem:
-                audit.append(conn, self.now(), "equivocation", peer=peer, detail=problem)
-            elif row is None:
+                self.equivocation(peer, problem)
+            elif keep:
                 conn.execute(
                     "INSERT INTO witnessed_heads VALUES (?, ?, ?, ?)",
-                    (peer, head["size"], head["root"], json.dumps(head)),
+                    (peer, size, root, json.dumps(head)),
                 )
         return problem
+
+    def equivocation(self, peer: str, problem: str) -> None:
+        """Audit proof that a peer showed histories that cannot both be true."""
+        self.audit("equivocation", peer=peer, detail=problem)
+
+    def consistency(self, first: int, second: int) -> list[bytes] | None:
+        """This node's RFC 9162 proof that its log of `first` entries is a prefix of `second`."""
+        with self._lock:
+            return audit.prove_consistency(self.conn, first, second)
 
     def record_ping(self, peer: str, outcome: str, rtt_ms: float | None, detail: str) -> None:
         with self.transaction() as conn:

@@ -26,12 +26,13 @@ import httpx
 from cyberdiplomacy.errors import Rejected
 from cyberdiplomacy.hotline import crypto
 from cyberdiplomacy.hotline.crypto import Keyring
-from cyberdiplomacy.hotline.envelope import parse, seal_envelope, sign
+from cyberdiplomacy.hotline.envelope import MAX_REQUEST, parse, seal_envelope, sign
 from cyberdiplomacy.hotline.records import Peer, Pending
 from cyberdiplomacy.hotline.store import Store
 
 BATCH = 128
 API = "/hotline/v1"
+MAX_BATCH_BYTES = MAX_REQUEST // 2  # well within what a node reads: any one envelope fits
 MAX_RETRY_AFTER = 24 * 3600.0  # a peer may ask for a pause, not for silence
 
 log = logging.getLogger(__name__)
@@ -156,15 +157,17 @@ class Worker:
         """Send what is due to one peer; whether more is waiting. Raises Failure."""
         messages = self.store.pending(peer.name, self.batch)
         acks = self.store.pending_acks(peer.name, self.batch)
-        if messages:
-            self._deliver_messages(peer, messages)
+        sent = self._deliver_messages(peer, messages) if messages else 0
         if acks:
             self._deliver_acks(peer, acks)
-        return len(messages) == self.batch or len(acks) == self.batch
+        return sent < len(messages) or len(messages) == self.batch or len(acks) == self.batch
 
-    def _deliver_messages(self, peer: Peer, messages: list[Pending]) -> None:
-        batch = [
-            seal_envelope(
+    def _deliver_messages(self, peer: Peer, messages: list[Pending]) -> int:
+        """Deliver the first messages, as many as fit in one request; how many went."""
+        batch: list[dict[str, Any]] = []
+        size = 0
+        for m in messages:
+            envelope = seal_envelope(
                 self.keys.current,
                 id=m.id,
                 sender=self.name,
@@ -173,8 +176,11 @@ class Worker:
                 ts=self._stamp(),
                 ciphertext=m.ciphertext,
             )
-            for m in messages
-        ]
+            size += len(json.dumps(envelope)) + 2
+            if batch and size > MAX_BATCH_BYTES:
+                break
+            batch.append(envelope)
+        messages = messages[: len(batch)]
         results = self._post(peer, "envelopes", batch)
         receipts = []
         for message, result in zip(messages, results, strict=True):
@@ -190,6 +196,7 @@ class Worker:
         self.store.record_receipts(peer.name, receipts)
         if len(receipts) < len(messages):
             raise Failure(_error_of(results[len(receipts)]))
+        return len(messages)
 
     def _deliver_acks(self, peer: Peer, acks: list[tuple[str, int]]) -> None:
         batch = [

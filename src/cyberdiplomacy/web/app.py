@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         openapi_url="/openapi.json",
     )
     app.state.engine = engine
+    app.state.settings = settings
     app.state.sessions = sessionmaker(engine)
 
     from cyberdiplomacy.web.api import router as api_router

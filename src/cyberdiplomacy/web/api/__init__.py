@@ -2,10 +2,12 @@
 
 from fastapi import APIRouter
 
-from cyberdiplomacy.web.api import attribution, consensus, incidents, knowledge
+from cyberdiplomacy.web.api import attribution, consensus, hotline, incidents, knowledge, positions
 
 router = APIRouter()
 router.include_router(knowledge.router)
 router.include_router(incidents.router)
 router.include_router(attribution.router)
 router.include_router(consensus.router)
+router.include_router(positions.router)
+router.include_router(hotline.router)

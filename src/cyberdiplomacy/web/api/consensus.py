@@ -1,4 +1,5 @@
-"""REST API v1 for the UN General Assembly analyses: agreement, cohesion, cyber focus, forecast."""
+"""REST API v1 for the UN General Assembly analyses: agreement, cohesion, ideal points, cyber
+focus, forecast."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from sqlalchemy.orm import Session
 
-from cyberdiplomacy.consensus import agreement, blocs, cyber
+from cyberdiplomacy.consensus import agreement, blocs, cyber, ideal
 from cyberdiplomacy.errors import InvalidQuery, NotFound
 from cyberdiplomacy.knowledge import votes
 from cyberdiplomacy.web.app import SessionDep
@@ -16,6 +17,10 @@ router = APIRouter(prefix="/unga", tags=["unga"])
 RECENT_SESSIONS = 10  # the forecasts learn from five sessions, each described by earlier ones
 Code = Annotated[str, Query(min_length=2, max_length=3, description="A voter's code, e.g. USA")]
 Year = Annotated[int | None, Query(ge=1946, le=2100)]
+SessionNumber = Annotated[int | None, Query(ge=1, le=200, description="A session, e.g. 73")]
+MAX_IDEAL_SESSIONS = 40  # ideal points over time: the first request fits every session asked
+MAX_STATES = 60
+DEFAULT_BLOCS = ("eu", "nato", "sco", "brics", "asean", "au", "g77")  # g77 when the base has it
 
 
 def vote_data(
@@ -50,6 +55,83 @@ def bloc_cohesion(session: SessionDep, bloc: str) -> blocs.Cohesion:
     if bloc not in tenures:
         raise NotFound("bloc", bloc)
     return blocs.cohesion(table, bloc, tenures[bloc])
+
+
+def codes(states: str | None, default: tuple[str, ...] = ideal.FOLLOWED) -> list[str]:
+    """Comma-separated ISO3 codes, upper-cased, at most MAX_STATES (`default` when none)."""
+    if not states:
+        return list(default)
+    chosen = list(dict.fromkeys(c.strip().upper() for c in states.split(",") if c.strip()))
+    if not 1 <= len(chosen) <= MAX_STATES:
+        raise InvalidQuery("states", f"give between 1 and {MAX_STATES} ISO3 codes")
+    return chosen
+
+
+def session_range(latest: int, first: int | None, last: int | None) -> tuple[int, int]:
+    """The sessions asked for: by default the last twenty up to `last` (or the latest)."""
+    last = min(last, latest) if last is not None else latest
+    first = first if first is not None else max(1, last - ideal.RECENT_SESSIONS + 1)
+    if first > last:
+        raise InvalidQuery("first", f"session {first} is after session {last}")
+    if last - first + 1 > MAX_IDEAL_SESSIONS:
+        raise InvalidQuery("first", f"ask for at most {MAX_IDEAL_SESSIONS} sessions at a time")
+    return first, last
+
+
+def ideal_over_time(
+    session: Session, first: int | None, last: int | None, states: list[str] | None
+) -> ideal.IdealPointsOverTime:
+    """Ideal points of `states` (all if None) over a range of sessions (see `session_range`)."""
+    latest = votes.latest_session(session)
+    if latest is None:
+        raise InvalidQuery("votes", "no UNGA votes yet: run `cyberdiplomacy import unga DIR`")
+    first, last = session_range(latest, first, last)
+    table = votes.vote_table(session, first_session=first)
+    table = table.rows(table.sessions <= last)
+    first = max(first, int(table.sessions.min())) if len(table) else first  # none recorded before
+    return ideal.over_time(table, range(first, last + 1), states)
+
+
+def present_blocs(tenures: dict[str, list[votes.Tenure]], blocs: str | None) -> list[str]:
+    """Comma-separated bloc slugs (lower-cased), or the default ones the base has."""
+    if not blocs:
+        return [b for b in DEFAULT_BLOCS if b in tenures]
+    return list(dict.fromkeys(b.strip().lower() for b in blocs.split(",") if b.strip()))
+
+
+@router.get("/ideal-points")
+def ideal_points(
+    session: SessionDep,
+    first: SessionNumber = None,
+    last: SessionNumber = None,
+    states: Annotated[
+        str | None,
+        Query(max_length=400, description="ISO3 codes, comma-separated, or `all`"),
+    ] = None,
+) -> ideal.IdealPointsOverTime:
+    """States' ideal points (score and rank) per session, by default over the last 20 sessions
+    and for ten states of the main camps; at most 40 sessions at a time."""
+    chosen = None if states and states.strip().lower() == "all" else codes(states)
+    return ideal_over_time(session, first, last, chosen)
+
+
+@router.get("/cohesion")
+def blocs_cohesion(
+    session: SessionDep,
+    blocs_: Annotated[
+        str | None,
+        Query(alias="blocs", max_length=400, description="Bloc slugs, comma-separated"),
+    ] = None,
+    first: SessionNumber = None,
+    last: SessionNumber = None,
+) -> list[blocs.Cohesion]:
+    """Several blocs' cohesion per session (by default EU, NATO, SCO, BRICS, ASEAN, AU, G77)."""
+    table, tenures = vote_data(session)
+    if first is not None:
+        table = table.rows(table.sessions >= first)
+    if last is not None:
+        table = table.rows(table.sessions <= last)
+    return blocs.compare(table, tenures, present_blocs(tenures, blocs_))
 
 
 @router.get("/cyber")

@@ -17,10 +17,12 @@ from cyberdiplomacy.web.pages import (
     attack,
     attribution,
     consensus,
+    hotline,
     incidents,
     instruments,
     law,
     overview,
+    positions,
     states,
     vendor,
 )
@@ -34,9 +36,11 @@ MODULES = (
     attribution,
     states,
     consensus,
+    positions,
     instruments,
     actors,
     attack,
+    hotline,
     vendor,
 )
 for module in MODULES:

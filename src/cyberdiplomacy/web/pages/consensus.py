@@ -1,5 +1,6 @@
-"""The UN General Assembly page: the cyber focus, a world map of one vote or its forecast, and a
-heat map of agreement among a bloc or a chosen set of states."""
+"""The UN General Assembly pages: the cyber focus, a world map of one vote or its forecast, and a
+heat map of agreement among a bloc or a chosen set of states; ideal points and bloc cohesion over
+time, each a line chart with its table."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from cyberdiplomacy.consensus import agreement, cyber, maps
+from cyberdiplomacy.consensus import agreement, blocs, cyber, maps
 from cyberdiplomacy.errors import InvalidQuery
 from cyberdiplomacy.knowledge import votes
+from cyberdiplomacy.web.api import consensus as api
 from cyberdiplomacy.web.api.consensus import vote_data
 from cyberdiplomacy.web.app import SessionDep
 from cyberdiplomacy.web.pages import vendor
@@ -20,6 +22,7 @@ router = APIRouter()
 DEFAULT_BLOC = "g20"
 MAX_STATES = 60
 MODES = ("vote", "forecast")
+SessionNumber = Annotated[int | None, Query(ge=1, le=200, description="A session, e.g. 73")]
 
 
 def _codes(states: str | None, bloc: str, table: votes.VoteTable, tenures: Any) -> list[str]:
@@ -100,4 +103,94 @@ def unga(
         matrix=matrix,
         sessions=(int(table.sessions.min()), int(table.sessions.max())),
         world_map=vendor.world_map_ready(),
+    )
+
+
+@router.get("/unga/ideal-points")
+def ideal_points(
+    request: Request,
+    session: SessionDep,
+    first: SessionNumber = None,
+    last: SessionNumber = None,
+    states: Annotated[
+        str | None, Query(max_length=400, description="ISO3 codes, comma-separated")
+    ] = None,
+) -> HTMLResponse:
+    """Chosen states' ideal points, session by session, as ranks or scores."""
+    if votes.latest_session(session) is None:
+        return render(request, "unga_ideal.html", section="unga", has_votes=False)
+    chosen = api.codes(states)
+    result = api.ideal_over_time(session, first, last, chosen)
+    placed = {t.code for t in result.states}
+    chart = [
+        {
+            "code": t.code,
+            "name": t.name,
+            "session": [p.session for p in t.places],
+            "rank": [p.rank for p in t.places],
+            "of": [p.of for p in t.places],
+            "score": [p.score for p in t.places],
+        }
+        for t in result.states
+    ]
+    return render(
+        request,
+        "unga_ideal.html",
+        section="unga",
+        has_votes=True,
+        result=result,
+        chart=chart,
+        states=",".join(chosen),
+        missing=[c for c in chosen if c not in placed],
+        first=min(result.sessions + result.skipped),
+        last=max(result.sessions + result.skipped),
+    )
+
+
+@router.get("/unga/cohesion")
+def cohesion(
+    request: Request,
+    session: SessionDep,
+    bloc: Annotated[
+        list[str] | None, Query(max_length=20, description="Bloc slugs (repeat the parameter)")
+    ] = None,
+    first: SessionNumber = None,
+    last: SessionNumber = None,
+) -> HTMLResponse:
+    """Several blocs' cohesion per session: Agreement Index or Rice index, chart and table."""
+    if votes.latest_session(session) is None:
+        return render(request, "unga_cohesion.html", section="unga", has_votes=False)
+    table, tenures = vote_data(session)
+    span = (int(table.sessions.min()), int(table.sessions.max()))
+    if first is not None and last is not None and first > last:
+        raise InvalidQuery("first", f"session {first} is after session {last}")
+    if first is not None:
+        table = table.rows(table.sessions >= first)
+    if last is not None:
+        table = table.rows(table.sessions <= last)
+    chosen = api.present_blocs(tenures, ",".join(bloc or []))
+    found = blocs.compare(table, tenures, chosen)
+    chart = [
+        {
+            "bloc": c.bloc,
+            "session": [p.session for p in c.sessions],
+            "year": [p.year for p in c.sessions],
+            "agreement_index": [p.agreement_index for p in c.sessions],
+            "rice": [p.rice for p in c.sessions],
+            "members": [p.members for p in c.sessions],
+        }
+        for c in found
+    ]
+    return render(
+        request,
+        "unga_cohesion.html",
+        section="unga",
+        has_votes=True,
+        cohesion=found,
+        chart=chart,
+        chosen=chosen,
+        blocs=sorted(tenures),
+        first=first if first is not None else span[0],
+        last=last if last is not None else span[1],
+        span=span,
     )
