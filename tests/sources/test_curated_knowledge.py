@@ -34,6 +34,16 @@ def test_every_record_is_sourced_and_dated(file: str, schema: type[BaseModel]) -
             assert source.published is None or source.published <= record.as_of, record
 
 
+@pytest.mark.parametrize(("file", "schema"), DATASETS[1:], ids=[f for f, _ in DATASETS[1:]])
+def test_every_record_cites_a_source_with_a_url(file: str, schema: type[BaseModel]) -> None:
+    unlinked = [
+        line
+        for line, record in curated.load_lines(curated.bundled(file), schema)
+        if not (isinstance(record, schemas.Sourced) and any(s.url for s in record.sources))
+    ]
+    assert unlinked == [], f"{file}: records at lines {unlinked} cite no source with a URL"
+
+
 def test_curated_blocs_are_sourced_and_the_g77_excludes_the_eu_and_nato() -> None:
     blocs = {b.slug: b for b in curated.load(curated.bundled("blocs.yaml"), schemas.Bloc)}
     for bloc in blocs.values():
@@ -50,6 +60,8 @@ def test_the_dataset_is_as_large_as_promised() -> None:
     assert len(incidents) >= 40
     assert len(claims) >= 80
     assert {i.started.year for i in incidents} >= {2007, 2017, 2024}
+    positions = curated.load(curated.bundled("positions.yaml"), schemas.Position)
+    assert len({p.state for p in positions}) >= 25
 
 
 def test_wannacry_and_notpetya_were_attributed_by_several_governments_within_days() -> None:
