@@ -2,14 +2,12 @@
 // locally served plotly.js from the locally served topojson, without any outside network.
 (function () {
   "use strict";
-  if (typeof Plotly === "undefined") {
-    document.querySelectorAll(".map-status").forEach(function (status) {
-      status.textContent = "The chart could not be drawn.";
-    });
+  const charts = window.WorkbenchCharts;
+  if (!charts.ready()) {
     return;
   }
-  const font = { family: getComputedStyle(document.body).fontFamily, color: "#1c2430" };
-  const config = { displayModeBar: false, responsive: true, scrollZoom: false };
+  const font = charts.font;
+  const config = charts.config;
   const codes = { yes: 1, abstain: 2, no: 3 };
 
   function drawn(element) {
@@ -48,18 +46,7 @@
         thickness: 10, len: 0.42, x: 0.02, y: 0.24, outlinewidth: 0, tickfont: { size: 11 },
       },
     };
-    const layout = {
-      geo: {
-        projection: { type: "natural earth" }, showframe: false, showcoastlines: false,
-        showland: true, landcolor: "#eceef2", showcountries: true, countrycolor: "#ffffff",
-        countrywidth: 0.6, showocean: false, showlakes: false, bgcolor: "rgba(0,0,0,0)",
-        lataxis: { range: [-57, 84] },
-      },
-      margin: { l: 0, r: 0, t: 0, b: 0 },
-      paper_bgcolor: "rgba(0,0,0,0)",
-      font: font,
-      dragmode: false,
-    };
+    const layout = charts.worldLayout();
     Plotly.newPlot(map, [trace], layout, Object.assign({ topojsonURL: map.dataset.topojson }, config))
       .then(function () { drawn(map); })
       .catch(function () { map.querySelector(".map-status").textContent = "The map could not be drawn."; });

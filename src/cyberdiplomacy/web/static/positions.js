@@ -3,27 +3,13 @@
 // from the locally served topojson, without any outside network.
 (function () {
   "use strict";
-  if (typeof Plotly === "undefined") {
-    document.querySelectorAll(".map-status").forEach(function (status) {
-      status.textContent = "The map could not be drawn.";
-    });
+  const charts = window.WorkbenchCharts;
+  if (!charts.ready("The map could not be drawn.")) {
     return;
   }
-  const font = { family: getComputedStyle(document.body).fontFamily, color: "#1c2430" };
-  const config = { displayModeBar: false, responsive: true, scrollZoom: false };
+  const config = charts.config;
   const stances = { yes: 1, qualified: 2, unclear: 3, no: 4 };
-  const layout = {
-    geo: {
-      projection: { type: "natural earth" }, showframe: false, showcoastlines: false,
-      showland: true, landcolor: "#eceef2", showcountries: true, countrycolor: "#ffffff",
-      countrywidth: 0.6, showocean: false, showlakes: false, bgcolor: "rgba(0,0,0,0)",
-      lataxis: { range: [-57, 84] },
-    },
-    margin: { l: 0, r: 0, t: 0, b: 0 },
-    paper_bgcolor: "rgba(0,0,0,0)",
-    font: font,
-    dragmode: false,
-  };
+  const layout = charts.worldLayout();
 
   function draw(element, trace) {
     const options = Object.assign({ topojsonURL: element.dataset.topojson }, config);

@@ -2,14 +2,12 @@
 // (Agreement Index or Rice index) of chosen blocs, drawn by the locally served plotly.js.
 (function () {
   "use strict";
-  if (typeof Plotly === "undefined") {
-    document.querySelectorAll(".map-status").forEach(function (status) {
-      status.textContent = "The chart could not be drawn.";
-    });
+  const shared = window.WorkbenchCharts;
+  if (!shared.ready()) {
     return;
   }
-  const font = { family: getComputedStyle(document.body).fontFamily, color: "#1c2430" };
-  const config = { displayModeBar: false, responsive: true, scrollZoom: false };
+  const font = shared.font;
+  const config = shared.config;
   const palette = [
     "#1f3a5f", "#b3342b", "#2f7d4a", "#c9a227", "#6b4c9a", "#1b8a8f", "#d86f2c", "#5b6675",
     "#8c2f6b", "#7a9a2a", "#3b6fb6", "#9a6b3f",

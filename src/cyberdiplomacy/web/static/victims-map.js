@@ -4,8 +4,8 @@
   "use strict";
   const map = document.getElementById("victims-map");
   const status = map.querySelector(".map-status");
-  if (typeof Plotly === "undefined") {
-    status.textContent = "The map could not be drawn; the table lists the most affected states.";
+  const charts = window.WorkbenchCharts;
+  if (!charts.ready("The map could not be drawn; the table lists the most affected states.")) {
     return;
   }
   const victims = JSON.parse(document.getElementById("victims-data").textContent);
@@ -34,33 +34,10 @@
       tickfont: { size: 11 },
     },
   };
-  const layout = {
-    geo: {
-      projection: { type: "natural earth" },
-      showframe: false,
-      showcoastlines: false,
-      showland: true,
-      landcolor: "#eceef2",
-      showcountries: true,
-      countrycolor: "#ffffff",
-      countrywidth: 0.6,
-      showocean: false,
-      showlakes: false,
-      bgcolor: "rgba(0,0,0,0)",
-      lataxis: { range: [-57, 84] },
-    },
-    margin: { l: 0, r: 0, t: 0, b: 0 },
-    paper_bgcolor: "rgba(0,0,0,0)",
-    font: { family: getComputedStyle(document.body).fontFamily, color: "#1c2430" },
+  const layout = Object.assign(charts.worldLayout(), {
     hoverlabel: { bgcolor: "#16304f", bordercolor: "#16304f", font: { color: "#ffffff" } },
-    dragmode: false,
-  };
-  const config = {
-    topojsonURL: map.dataset.topojson,
-    displayModeBar: false,
-    responsive: true,
-    scrollZoom: false,
-  };
+  });
+  const config = Object.assign({ topojsonURL: map.dataset.topojson }, charts.config);
   Plotly.newPlot(map, [trace], layout, config)
     .then(function () {
       status.remove();
