@@ -344,7 +344,7 @@ def test_cross_site_posts_are_refused_and_change_nothing(
         assert "Cross-site request refused" in answer.text
     assert outbox(nodes[A]) == [] and inbox(nodes[A])[0].status == "new"
     with desk.opened(nodes[A].directory) as (_, store):
-        assert desk.ping_history(store) == []
+        assert store.ping_history() == []
 
 
 def test_a_same_site_referer_is_enough_without_origin(
@@ -432,7 +432,7 @@ def test_ping_test_unlocks_the_keys_with_the_configured_passphrase_file(
         posted = client.post("/hotline/pings", data={"peer": B}, headers=ORIGIN)
     assert posted.status_code == 303
     with desk.opened(locked.directory) as (_, store):
-        assert [p.outcome for p in desk.ping_history(store)] == ["unreachable"]
+        assert [p.outcome for p in store.ping_history()] == ["unreachable"]
 
 
 # JSON API --------------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-import httpx
 import typer
 
 from cyberdiplomacy.errors import (
@@ -24,7 +23,6 @@ from cyberdiplomacy.errors import (
 )
 from cyberdiplomacy.hotline import audit, desk, directory, identity
 from cyberdiplomacy.hotline.node import Options, serve
-from cyberdiplomacy.hotline.ping import ping
 from cyberdiplomacy.hotline.receiver import MAX_BATCH
 from cyberdiplomacy.hotline.store import Store
 from cyberdiplomacy.hotline.worker import BATCH, Backoff
@@ -298,11 +296,7 @@ def ping_peers(
     Also checks each peer's audit log only grew since the last ping (RFC 9162 consistency
     proofs): a peer showing another history is reported as equivocation.
     """
-    node = identity.load(root)
-    keys = identity.keyring(node, desk.read_passphrase(passphrase_file))
-    with desk.opened(root, keys) as (_, store), httpx.Client(timeout=10.0) as client:
-        peers = [store.require_peer(to)] if to else store.peers()
-        results = [ping(store, node.name, keys, peer, client) for peer in peers]
+    results = desk.ping_peers(root, passphrase_file, to)
     if as_json:
         emit_json(_records(results))
         return

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +23,11 @@ from cyberdiplomacy.errors import KeyLocked, NoHotlineNode
 from cyberdiplomacy.hotline import envelope, identity
 from cyberdiplomacy.hotline.crypto import Keyring
 from cyberdiplomacy.hotline.ping import PingResult, ping
-from cyberdiplomacy.hotline.records import Peer
+from cyberdiplomacy.hotline.records import KeyHistory, Peer, PingRecord
 from cyberdiplomacy.hotline.store import Store
 
-PING_TIMEOUT = 10.0  # seconds, as `hotline ping`
+PING_TIMEOUT = 10.0  # seconds
+PING_WORKERS = 8
 OUTCOMES = ("reachable", "unreachable", "refused", "key_mismatch", "equivocation")
 _DURATION = re.compile(r"(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -33,24 +35,11 @@ _BODY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tabs and newl
 
 
 @dataclass(frozen=True)
-class PingRecord:
-    """One recorded ping: when (ms), to whom, its outcome, response time and detail."""
-
-    at: int
-    peer: str
-    outcome: str
-    rtt_ms: float | None
-    detail: str
-
-
-@dataclass(frozen=True)
 class PeerEntry:
     """A trusted peer with what the directory page adds: key history and last ping."""
 
     peer: Peer
-    added_at: int
-    retired_keys: int
-    last_rotation: int | None
+    keys: KeyHistory
     last_ping: PingRecord | None
 
 
@@ -93,47 +82,10 @@ def fingerprint(node: identity.Identity) -> str:
     return str(node.card["fingerprint"])
 
 
-# Reads the store has no query for -------------------------------------------------------
-
-
-def latest_pings(store: Store) -> dict[str, PingRecord]:
-    """The most recent ping of each peer that was ever pinged."""
-    rows = store.conn.execute(
-        "SELECT at, peer, outcome, rtt_ms, detail FROM (SELECT *, ROW_NUMBER() OVER "
-        "(PARTITION BY peer ORDER BY at DESC, rowid DESC) AS n FROM pings) WHERE n = 1"
-    ).fetchall()
-    return {row[1]: PingRecord(*row) for row in rows}
-
-
-def ping_history(store: Store, limit: int = 100) -> list[PingRecord]:
-    """The latest pings, newest first."""
-    rows = store.conn.execute(
-        "SELECT at, peer, outcome, rtt_ms, detail FROM pings ORDER BY at DESC, rowid DESC LIMIT ?",
-        (limit,),
-    ).fetchall()
-    return [PingRecord(*row) for row in rows]
-
-
 def peer_entries(store: Store) -> list[PeerEntry]:
-    """Every trusted peer by name, with its retired keys and its last ping."""
-    added = dict(store.conn.execute("SELECT name, added_at FROM peers").fetchall())
-    retired = {
-        row[0]: (row[1], row[2])
-        for row in store.conn.execute(
-            "SELECT peer, COUNT(*), MAX(revoked_at) FROM revoked_keys GROUP BY peer"
-        )
-    }
-    pings = latest_pings(store)
-    return [
-        PeerEntry(
-            peer,
-            int(added[peer.name]),
-            retired.get(peer.name, (0, None))[0],
-            retired.get(peer.name, (0, None))[1],
-            pings.get(peer.name),
-        )
-        for peer in store.peers()
-    ]
+    """Every trusted peer by name, with its key history and its last ping."""
+    history, pings = store.key_history(), store.latest_pings()
+    return [PeerEntry(p, history[p.name], pings.get(p.name)) for p in store.peers()]
 
 
 # Composing ------------------------------------------------------------------------------
@@ -225,4 +177,5 @@ def ping_peers(
     keys = identity.keyring(node, read_passphrase(passphrase_file))
     with opened(root, keys) as (_, store), httpx.Client(timeout=PING_TIMEOUT) as client:
         peers = [store.require_peer(only)] if only else store.peers()
-        return [ping(store, node.name, keys, peer, client) for peer in peers]
+        with ThreadPoolExecutor(max_workers=PING_WORKERS) as pool:  # silent peers wait together
+            return list(pool.map(lambda peer: ping(store, node.name, keys, peer, client), peers))

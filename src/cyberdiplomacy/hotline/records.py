@@ -19,6 +19,26 @@ class Peer:
 
 
 @dataclass(frozen=True)
+class PingRecord:
+    """One recorded ping: when (ms), to whom, its outcome, response time and detail."""
+
+    at: int
+    peer: str
+    outcome: str
+    rtt_ms: float | None
+    detail: str
+
+
+@dataclass(frozen=True)
+class KeyHistory:
+    """When a peer was first trusted, how many of its keys were retired, and the last time."""
+
+    added_at: int
+    retired_keys: int
+    last_rotation: int | None
+
+
+@dataclass(frozen=True)
 class Pending:
     """An outbox message waiting for delivery, in per-pair sequence order."""
 

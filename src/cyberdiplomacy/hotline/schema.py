@@ -85,6 +85,7 @@ CREATE TABLE IF NOT EXISTS pings (
     rtt_ms REAL,
     detail TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS pings_by_peer ON pings (peer, at);
 CREATE TABLE IF NOT EXISTS witnessed_heads (
     peer TEXT NOT NULL,
     size INTEGER NOT NULL,

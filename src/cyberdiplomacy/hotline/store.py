@@ -29,8 +29,10 @@ from cyberdiplomacy.hotline.crypto import KeyPair
 from cyberdiplomacy.hotline.directory import Admission, Card, Trusted, admit
 from cyberdiplomacy.hotline.records import (
     Delivered,
+    KeyHistory,
     Peer,
     Pending,
+    PingRecord,
     Received,
     Sent,
     millis,
@@ -126,6 +128,15 @@ class Store:
                 "FROM peers ORDER BY name"
             ).fetchall()
         return [Peer(*row) for row in rows]
+
+    def key_history(self) -> dict[str, KeyHistory]:
+        """Each trusted peer's key history: when first trusted, keys retired, last rotation."""
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT p.name, p.added_at, COUNT(r.peer), MAX(r.revoked_at) FROM peers p "
+                "LEFT JOIN revoked_keys r ON r.peer = p.name GROUP BY p.name"
+            ).fetchall()
+        return {row[0]: KeyHistory(row[1], row[2], row[3]) for row in rows}
 
     def is_revoked(self, peer: str, signing_key: str) -> bool:
         with self._lock:
@@ -526,6 +537,25 @@ class Store:
                 "INSERT INTO pings VALUES (?, ?, ?, ?, ?)", (now, peer, outcome, rtt_ms, detail)
             )
             audit.append(conn, now, "ping", peer=peer, outcome=outcome)
+
+    def latest_pings(self) -> dict[str, PingRecord]:
+        """The most recent ping of each peer that was ever pinged."""
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT at, peer, outcome, rtt_ms, detail FROM (SELECT *, ROW_NUMBER() OVER "
+                "(PARTITION BY peer ORDER BY at DESC, rowid DESC) AS n FROM pings) WHERE n = 1"
+            ).fetchall()
+        return {row[1]: PingRecord(*row) for row in rows}
+
+    def ping_history(self, limit: int = 100) -> list[PingRecord]:
+        """The latest pings, newest first."""
+        with self._lock:
+            rows = self.conn.execute(
+                "SELECT at, peer, outcome, rtt_ms, detail FROM pings "
+                "ORDER BY at DESC, rowid DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [PingRecord(*row) for row in rows]
 
     def head(self) -> dict[str, Any] | None:
         with self._lock:

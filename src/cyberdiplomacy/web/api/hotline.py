@@ -12,8 +12,8 @@ from fastapi import APIRouter, Request
 
 from cyberdiplomacy.config import Settings
 from cyberdiplomacy.hotline import desk
-from cyberdiplomacy.hotline.desk import PeerEntry, PingRecord
-from cyberdiplomacy.hotline.records import Received, Sent
+from cyberdiplomacy.hotline.desk import PeerEntry
+from cyberdiplomacy.hotline.records import PingRecord, Received, Sent
 from cyberdiplomacy.hotline.store import Store
 
 router = APIRouter(prefix="/hotline", tags=["hotline"])
@@ -52,4 +52,4 @@ def peers(request: Request) -> list[PeerEntry]:
 def pings(request: Request) -> list[PingRecord]:
     """The latest 100 pings, newest first: outcome, response time (ms) and detail."""
     with _store(request) as store:
-        return desk.ping_history(store)
+        return store.ping_history()

@@ -277,7 +277,7 @@ def peers(request: Request) -> HTMLResponse:
 
 def _pings_page(request: Request, status_code: int = 200, **context: Any) -> HTMLResponse:
     with _desk(request) as (node, store):
-        entries, history = desk.peer_entries(store), desk.ping_history(store, 50)
+        entries, history = desk.peer_entries(store), store.ping_history(50)
     settings = _settings(request)
     return _page(
         request,
