@@ -140,6 +140,7 @@ def test_unga_ideal_points_over_time(unga_base: Engine) -> None:
     assert all(p["rank"] > 0.9 * p["of"] for p in cub["places"])
     text = run(unga_base, "unga", "ideal-points-over-time", "--first-session", "72")
     assert text.exit_code == 0 and "IRN" in text.stdout and "Rank per session" in text.stdout
+    assert "Fitting ideal points" in text.stderr and "2/2" in text.stderr  # the progress bar
     late = run(unga_base, "unga", "ideal-points-over-time", "--first-session", "90")
     assert_one_line_error(late, "after session 73")
 

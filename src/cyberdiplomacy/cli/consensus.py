@@ -12,6 +12,7 @@ from cyberdiplomacy.cli.common import (
     JsonOption,
     console,
     emit_json,
+    progress,
     reading,
     table,
 )
@@ -174,7 +175,10 @@ def show_ideal_points_over_time(
         raise InvalidQuery("first session", f"session {first} is after session {last}")
     found, _ = _votes(first_session=first)
     codes = [c.upper() for c in states] if states else list(ideal.FOLLOWED)
-    result = ideal.over_time(found, range(first, last + 1), codes, anchor=anchor.upper())
+    with progress() as bars:
+        result = ideal.over_time(
+            found, range(first, last + 1), codes, anchor=anchor.upper(), progress=bars
+        )
     if as_json:
         emit_json(result)
         return
@@ -308,7 +312,8 @@ def show_backtest(
     from cyberdiplomacy.consensus.forecast import Forecaster
 
     found, tenures = _votes()
-    results = standard_backtests(Forecaster(found, tenures), first, last)
+    with progress() as bars:
+        results = standard_backtests(Forecaster(found, tenures), first, last, bars)
     if as_json:
         emit_json(results)
         return

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from cyberdiplomacy.consensus.cyber import cyber_rows
 from cyberdiplomacy.consensus.forecast import CLASSES, TRAINING_SESSIONS, Forecaster
 from cyberdiplomacy.knowledge.votes import VOTES, YES
+from cyberdiplomacy.progress import Progress, Silent
 
 
 @dataclass(frozen=True)
@@ -64,13 +65,17 @@ def backtest(
     sessions: Sequence[int],
     rows: NDArray[np.bool_] | None = None,
     subset: str = "all roll calls",
+    progress: Progress | None = None,
 ) -> Backtest:
     """Forecast every vote of `sessions` (optionally only the roll calls in `rows`)."""
+    progress = progress or Silent()
+    progress.start(f"Backtest: {subset}", len(sessions))
     table = forecaster.table
     wanted = np.ones(len(table), dtype=bool) if rows is None else rows
     truths, forecasts, repeats, majorities, probabilities = [], [], [], [], []
     used, calls = [], 0
     for session in sessions:
+        progress.advance()
         targets = wanted & (table.sessions == session)
         if not targets.any():
             continue
@@ -109,7 +114,10 @@ def backtest(
 
 
 def standard_backtests(
-    forecaster: Forecaster, first: int | None = None, last: int | None = None
+    forecaster: Forecaster,
+    first: int | None = None,
+    last: int | None = None,
+    progress: Progress | None = None,
 ) -> list[Backtest]:
     """The cyber set (every session with an ICT-security or cybercrime vote and enough history
     to learn from) and all roll calls (the last ten sessions), within `first`-`last` if given."""
@@ -124,6 +132,6 @@ def standard_backtests(
     ]
     recent = [int(s) for s in sessions if since <= s <= last]
     return [
-        backtest(forecaster, cyber, rows, "ICT security and cybercrime"),
-        backtest(forecaster, recent, None, "all roll calls"),
+        backtest(forecaster, cyber, rows, "ICT security and cybercrime", progress),
+        backtest(forecaster, recent, None, "all roll calls", progress),
     ]

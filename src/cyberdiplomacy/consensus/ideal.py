@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 
 from cyberdiplomacy.errors import InvalidQuery
 from cyberdiplomacy.knowledge.votes import ABSTAIN, NO, YES, VoteTable
+from cyberdiplomacy.progress import Progress, Silent
 
 MIN_MINORITY = 0.025
 RIDGE = 0.5
@@ -220,6 +221,7 @@ def over_time(
     codes: Sequence[str] | None = None,
     *,
     anchor: str | None = "USA",
+    progress: Progress | None = None,
 ) -> IdealPointsOverTime:
     """Each state's score and rank per session (all sessions of `table`, and all states, by
     default); a session with too few contested roll calls is skipped, a state never placed left
@@ -231,12 +233,16 @@ def over_time(
     places: dict[str, list[SessionPlace]] = {}
     names = dict(zip(table.codes, table.names, strict=True))
     fitted, skipped = [], []
+    progress = progress or Silent()
+    progress.start("Fitting ideal points", len(chosen))
     for session in chosen:
         try:
             points = ideal_points(table, session, anchor=anchor).points
         except InvalidQuery:
             skipped.append(session)
             continue
+        finally:
+            progress.advance()
         fitted.append(session)
         for rank, point in enumerate(points, 1):
             if wanted is None or point.code in wanted:

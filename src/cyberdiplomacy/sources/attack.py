@@ -28,7 +28,7 @@ from cyberdiplomacy.knowledge.models import (
     AttackRelationship,
     alias_key,
 )
-from cyberdiplomacy.sources.progress import Progress, Silent
+from cyberdiplomacy.progress import Progress, Silent
 
 KEPT_TYPES = ("attack-pattern", "malware", "tool", "intrusion-set", "campaign", "x-mitre-tactic")
 ATTACK_SOURCES = ("mitre-attack", "mitre-mobile-attack", "mitre-ics-attack")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from cyberdiplomacy.errors import ImportFailed
 from cyberdiplomacy.knowledge.database import transaction, upgrade
 from cyberdiplomacy.knowledge.models import ImportRun
+from cyberdiplomacy.progress import Progress, Silent
 from cyberdiplomacy.sources import (
     attack,
     countries,
@@ -26,7 +27,6 @@ from cyberdiplomacy.sources import (
     schemas,
     vocabularies,
 )
-from cyberdiplomacy.sources.progress import Progress, Silent
 
 BUNDLED = "bundled"
 

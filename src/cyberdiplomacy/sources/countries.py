@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from cyberdiplomacy.errors import ImportFailed
 from cyberdiplomacy.knowledge import store
 from cyberdiplomacy.knowledge.models import Actor, ActorKind, Membership
+from cyberdiplomacy.progress import Progress, Silent
 from cyberdiplomacy.sources import curated, schemas
-from cyberdiplomacy.sources.progress import Progress, Silent
 
 UN_OBSERVERS = ("VAT", "PSE")  # the Holy See and the State of Palestine
 

@@ -32,8 +32,8 @@ from cyberdiplomacy.knowledge.models import (
     Participation,
     alias_key,
 )
+from cyberdiplomacy.progress import Progress, Silent
 from cyberdiplomacy.sources.countries import to_iso3
-from cyberdiplomacy.sources.progress import Progress, Silent
 
 GALAXY_URL = "https://github.com/MISP/misp-galaxy/blob/main/clusters/{}.json"
 ATTACK_ID = re.compile(r"^G\d{4}$")

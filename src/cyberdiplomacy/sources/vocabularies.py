@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from cyberdiplomacy.knowledge import vocabulary
 from cyberdiplomacy.knowledge.models import VocabularyTerm
-from cyberdiplomacy.sources.progress import Progress, Silent
+from cyberdiplomacy.progress import Progress, Silent
 
 
 def import_vocabularies(session: Session, progress: Progress | None = None) -> int:

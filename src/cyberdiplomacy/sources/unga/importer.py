@@ -15,7 +15,7 @@ from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from cyberdiplomacy.knowledge import store
 from cyberdiplomacy.knowledge.models import RollCall, Vote, Voter
-from cyberdiplomacy.sources.progress import Progress, Silent
+from cyberdiplomacy.progress import Progress, Silent
 from cyberdiplomacy.sources.unga.layouts import BATCH, UNDL, VOETEN, Parsed, read_layouts
 from cyberdiplomacy.sources.unga.members import Members
 

@@ -13,7 +13,7 @@ from numpy.typing import NDArray
 
 from cyberdiplomacy.errors import ImportFailed
 from cyberdiplomacy.knowledge import votes
-from cyberdiplomacy.sources.progress import Progress
+from cyberdiplomacy.progress import Progress
 from cyberdiplomacy.sources.unga.csvfile import find_file, open_csv, parse_day, parse_flag
 from cyberdiplomacy.sources.unga.members import Members
 

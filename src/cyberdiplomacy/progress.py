@@ -1,4 +1,4 @@
-"""The hook through which importers report progress to whatever shows it (a Rich bar, a log)."""
+"""The hook through which long work (imports, model fits, backtests) reports its progress."""
 
 from __future__ import annotations
 
