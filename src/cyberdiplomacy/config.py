@@ -23,6 +23,9 @@ class Settings:
 
     `hotline_dir` is the hotline node the web pages show (None: the pages explain how to set
     one up); `hotline_passphrase_file` unlocks its keys when they are passphrase-protected.
+    `user` is the account the command line reads as (anonymous, TLP:CLEAR only, when unset);
+    `password` answers the password prompts of `users add` and `init --admin` for automation;
+    `session_hours` is how long a browser stays signed in.
     """
 
     database_url: str
@@ -30,6 +33,9 @@ class Settings:
     port: int = 8000
     hotline_dir: Path | None = None
     hotline_passphrase_file: Path | None = None
+    user: str | None = None
+    password: str | None = None
+    session_hours: float = 8.0
 
     @classmethod
     def load(cls) -> Settings:
@@ -43,4 +49,7 @@ class Settings:
             port=int(os.environ.get("CYBERDIPLOMACY_PORT", "8000")),
             hotline_dir=_path("CYBERDIPLOMACY_HOTLINE_DIR"),
             hotline_passphrase_file=_path("CYBERDIPLOMACY_HOTLINE_PASSPHRASE_FILE"),
+            user=os.environ.get("CYBERDIPLOMACY_USER") or None,
+            password=os.environ.get("CYBERDIPLOMACY_PASSWORD") or None,
+            session_hours=float(os.environ.get("CYBERDIPLOMACY_SESSION_HOURS", "8")),
         )

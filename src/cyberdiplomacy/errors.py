@@ -7,6 +7,11 @@ CyberDiplomacyError
 ├── ImportFailed        a source file cannot be read or violates its format (names file, line, id)
 ├── DatabaseNotReady    the knowledge base has no schema or no data yet
 ├── CrossSiteRequest    a state-changing form posted from another site (HTTP 403)
+├── AccessError         who may do what
+│   ├── NotSignedIn       no credentials, or invalid ones (HTTP 401)
+│   ├── Forbidden         signed in, but the role, ownership or marking does not allow it (403)
+│   ├── LoginThrottled    too many failed sign-ins (HTTP 429)
+│   └── AccountExists     an account or organisation of that name exists (HTTP 409)
 └── HotlineError        the hotline node cannot do what was asked
     ├── NoHotlineNode       the workbench was started without a hotline node
     ├── NodeNotInitialised  the directory holds no hotline identity yet
@@ -130,6 +135,65 @@ class CrossSiteRequest(CyberDiplomacyError):
             f"This form changes what the workbench holds and may have come from another site "
             f"({self.reason}). Open the page on the workbench and submit it there."
         )
+
+
+class AccessError(CyberDiplomacyError):
+    """Root of the errors about who may do what."""
+
+
+class NotSignedIn(AccessError):
+    """The request needs an account: no credentials, or credentials that are not valid."""
+
+    status = 401
+    title = "Sign-in required"
+
+    def __init__(self, reason: str = "Sign in, or send a valid API token.") -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class Forbidden(AccessError):
+    """The viewer is known but may not do this (role, ownership or marking)."""
+
+    status = 403
+    title = "Forbidden"
+
+    def __init__(self, action: str, needs: str) -> None:
+        super().__init__(action, needs)
+        self.action = action
+        self.needs = needs
+
+    def message(self) -> str:
+        return f"You may not {self.action}: it needs {self.needs}."
+
+
+class LoginThrottled(AccessError):
+    """Too many failed sign-ins for this account or address; try again later."""
+
+    status = 429
+    title = "Too many sign-in attempts"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+    def message(self) -> str:
+        return f"Too many failed sign-ins; try again in {self.retry_after} s."
+
+
+class AccountExists(AccessError):
+    """An account or organisation with this name exists already."""
+
+    status = 409
+    title = "Exists already"
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__(kind, name)
+        self.kind = kind
+        self.name = name
+
+    def message(self) -> str:
+        return f"The {self.kind} {self.name!r} exists already."
 
 
 class HotlineError(CyberDiplomacyError):

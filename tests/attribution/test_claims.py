@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from cyberdiplomacy.attribution import claims
 from cyberdiplomacy.attribution.claims import ClaimFact
 from cyberdiplomacy.knowledge import incidents
+from cyberdiplomacy.knowledge.access import SYSTEM
 from cyberdiplomacy.knowledge.database import transaction
 
 DAY = dt.date(2018, 2, 15)
@@ -126,7 +127,7 @@ def test_co_attribution_ties_governments_that_named_the_same_culprit() -> None:
 
 
 def test_every_bundled_incident_with_claims_gets_an_assessment(full_base: Engine) -> None:
-    with transaction(full_base) as session:
+    with transaction(full_base, SYSTEM) as session:
         slugs = [i.slug for i in incidents.list_incidents(session, limit=500).items]
         for slug in slugs:
             found = claims.assess(claims.facts(incidents.list_claims(session, incident=slug)))

@@ -14,6 +14,7 @@ from unga_tables import shared_unga, write_slice
 
 from cyberdiplomacy.errors import ImportFailed
 from cyberdiplomacy.knowledge import votes
+from cyberdiplomacy.knowledge.access import SYSTEM
 from cyberdiplomacy.knowledge.database import transaction
 from cyberdiplomacy.knowledge.models import ImportRun, RollCall, Vote, Voter
 from cyberdiplomacy.sources import countries, unga
@@ -35,7 +36,7 @@ def undl_row(undl_id: str, code: str, name: str, vote: str, symbol: str, day: st
 
 def snapshot(engine: Engine) -> tuple[int, int, str]:
     """Roll calls, voters, and a digest of who voted how on what."""
-    with transaction(engine) as session:
+    with transaction(engine, SYSTEM) as session:
         table = votes.vote_table(session)
     digest = hashlib.sha256(table.votes.tobytes())
     digest.update("|".join(table.codes + table.keys).encode())
@@ -45,13 +46,13 @@ def snapshot(engine: Engine) -> tuple[int, int, str]:
 @pytest.fixture
 def states(engine: Engine) -> Engine:
     """An empty base with the UN member states, as `init` would leave it for the importer."""
-    with transaction(engine) as session:
+    with transaction(engine, SYSTEM) as session:
         countries.import_states(session)
     return engine
 
 
 def test_the_shared_data_is_imported_whole(unga_base: Engine) -> None:
-    with transaction(unga_base) as session:
+    with transaction(unga_base, SYSTEM) as session:
         assert session.scalar(select(func.count()).select_from(RollCall)) == 6112
         assert session.scalar(select(func.count()).select_from(Vote)) == 853_763
         voters = {v.code: v for v in session.scalars(select(Voter))}
@@ -80,7 +81,7 @@ def test_the_ussr_yugoslavia_and_the_two_germanies_vote_as_they_were_seated(
 
 def test_importing_the_shared_data_again_changes_nothing(unga_base: Engine) -> None:
     before = snapshot(unga_base)
-    with transaction(unga_base) as session:
+    with transaction(unga_base, SYSTEM) as session:
         result = unga.import_votes(session, shared_unga())
     assert (result.roll_calls, result.votes, result.skipped_roll_calls) == (6112, 853_763, 0)
     assert snapshot(unga_base) == before
@@ -88,10 +89,10 @@ def test_importing_the_shared_data_again_changes_nothing(unga_base: Engine) -> N
 
 def test_a_slice_imports_idempotently_on_each_backend(states: Engine, tmp_path: Path) -> None:
     folder = write_slice(tmp_path / "slice", {72, 73})
-    with transaction(states) as session:
+    with transaction(states, SYSTEM) as session:
         first = unga.import_votes(session, folder)
     before = snapshot(states)
-    with transaction(states) as session:
+    with transaction(states, SYSTEM) as session:
         again = unga.import_votes(session, folder)
         stored = session.scalar(select(func.count()).select_from(Vote))
         table = votes.vote_table(session)
@@ -113,7 +114,7 @@ def test_the_un_digital_library_layout(states: Engine, tmp_path: Path) -> None:
     ]
     with gzip.open(tmp_path / "undl" / "ga_voting.csv.gz", "wt", encoding="utf-8") as out:
         out.write("\n".join([UNDL_HEADER, *rows]) + "\n")
-    with transaction(states) as session:
+    with transaction(states, SYSTEM) as session:
         result = unga.import_votes(session, tmp_path / "undl")
         table = votes.vote_table(session)
         call = session.scalars(select(RollCall).where(RollCall.key == "undl:1")).one()
@@ -138,7 +139,7 @@ def test_a_resolution_already_recorded_from_the_other_layout_is_skipped(
         out.write(UNDL_HEADER + "\n")
         out.write(undl_row("9", "USA", "UNITED STATES", "N", "A/RES/73/27", "2018-12-05") + "\n")
         out.write(undl_row("10", "USA", "UNITED STATES", "Y", "A/RES/74/28", "2019-12-12") + "\n")
-    with transaction(states) as session:
+    with transaction(states, SYSTEM) as session:
         result = unga.import_votes(session, tmp_path / "both")
     assert result.skipped_roll_calls == 1 and result.roll_calls == 95 + 1
 
@@ -161,11 +162,11 @@ def test_a_bad_vote_fails_the_import_with_file_and_line(
         '3,1.0,0,1946-01-01,R/1/66,1,0,"AMENDMENTS","TO ADOPT"\n'
     )
     (folder / "votes.csv").write_text(f"rcid,country,country_code,vote\n{line}\n")
-    with pytest.raises(ImportFailed) as failed, transaction(states) as session:
+    with pytest.raises(ImportFailed) as failed, transaction(states, SYSTEM) as session:
         unga.import_votes(session, folder)
     assert fragment in str(failed.value) and failed.value.line == at
     assert str(failed.value).startswith(str(folder / "votes.csv"))
-    with transaction(states) as session:
+    with transaction(states, SYSTEM) as session:
         assert session.scalar(select(func.count()).select_from(RollCall)) == 0
 
 
@@ -173,11 +174,11 @@ def test_a_file_without_the_needed_columns_is_refused(states: Engine, tmp_path: 
     (tmp_path / "votes.csv").write_text("rcid,country\n3,Cuba\n")
     (tmp_path / "roll_calls.csv").write_text("rcid,session,date,unres,short,descr\n")
     missing = pytest.raises(ImportFailed, match="missing column country_code, vote")
-    with missing, transaction(states) as session:
+    with missing, transaction(states, SYSTEM) as session:
         unga.import_votes(session, tmp_path)
 
 
 def test_a_folder_without_voting_data_is_refused(states: Engine, tmp_path: Path) -> None:
     (tmp_path / "notes.csv").write_text("a,b\n1,2\n")
-    with pytest.raises(ImportFailed, match="found neither"), transaction(states) as session:
+    with pytest.raises(ImportFailed, match="found neither"), transaction(states, SYSTEM) as session:
         unga.import_votes(session, tmp_path)

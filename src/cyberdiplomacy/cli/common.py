@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from cyberdiplomacy.config import Settings
+from cyberdiplomacy.knowledge.access import ANONYMOUS
 from cyberdiplomacy.knowledge.database import make_engine, require_current, transaction
 
 console = Console()
@@ -40,7 +41,7 @@ def reading() -> Iterator[Session]:
     """A session on an initialised knowledge base; a clear error if it is not."""
     current = engine()
     require_current(current)
-    with transaction(current) as session:
+    with transaction(current, ANONYMOUS) as session:
         yield session
 
 

@@ -8,7 +8,10 @@ from typing import Annotated
 
 import typer
 
+from cyberdiplomacy.accounts import service
+from cyberdiplomacy.cli import users
 from cyberdiplomacy.cli.common import console, engine, errors, progress, reading
+from cyberdiplomacy.knowledge.access import SYSTEM, Role
 from cyberdiplomacy.knowledge.database import require_current, transaction
 from cyberdiplomacy.sources import bundled, stix, unga
 
@@ -38,7 +41,7 @@ UngaFolder = Annotated[
 def _attack(path: Path) -> None:
     current = engine()
     require_current(current)
-    with progress() as bars, transaction(current) as session:
+    with progress() as bars, transaction(current, SYSTEM) as session:
         result = bundled.import_attack(session, path, bars)
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(result.objects.items()))
     console.print(
@@ -50,7 +53,7 @@ def _attack(path: Path) -> None:
 def _unga(folder: Path) -> None:
     current = engine()
     require_current(current)
-    with progress() as bars, transaction(current) as session:
+    with progress() as bars, transaction(current, SYSTEM) as session:
         result = unga.import_votes(session, folder, bars)
         bundled.record(session, "unga", str(folder), result.counts())
     console.print(
@@ -98,7 +101,7 @@ def import_stix(
     """
     current = engine()
     require_current(current)
-    with transaction(current) as session:
+    with transaction(current, SYSTEM) as session:
         counts = stix.import_bundle(session, path)
         bundled.record(session, "stix", str(path), counts)
     console.print("Imported " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ".")
@@ -132,7 +135,7 @@ def import_bundled() -> None:
     """Re-import the sources shipped with the workbench (states, blocs, actors, vocabularies)."""
     current = engine()
     require_current(current)
-    with progress() as bars, transaction(current) as session:
+    with progress() as bars, transaction(current, SYSTEM) as session:
         counts = bundled.import_bundled(session, bars)
     console.print("Imported " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
 
@@ -158,12 +161,23 @@ def init(
             file_okay=False,
         ),
     ] = None,
+    admin: Annotated[
+        str | None,
+        typer.Option(
+            help="Create the first administrator with this user name (password prompted, or "
+            "read from CYBERDIPLOMACY_PASSWORD).",
+        ),
+    ] = None,
+    organisation: Annotated[
+        str, typer.Option("--org", help="The administrator's organisation (with --admin).")
+    ] = "workbench",
 ) -> None:
     """Create or upgrade the knowledge base and import the bundled sources.
 
     The database is CYBERDIPLOMACY_DATABASE_URL, by default a SQLite file under
     $XDG_DATA_HOME/cyberdiplomacy. Running it again is quick: what is there is kept.
     """
+    password = users.ask_password(admin) if admin else None
     current = engine()
     with progress() as bars:
         counts = bundled.initialise(current, refresh=refresh, progress=bars)
@@ -174,15 +188,21 @@ def init(
             "Imported " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
         )
     if attack is not None:
-        with transaction(current) as session:
+        with transaction(current, SYSTEM) as session:
             last = bundled.last_run(session, "attack:enterprise-attack")
         if refresh or last is None or last.origin != str(attack):
             _attack(attack)
     if unga_folder is not None:
-        with transaction(current) as session:
+        with transaction(current, SYSTEM) as session:
             last = bundled.last_run(session, "unga")
         if refresh or last is None or last.origin != str(unga_folder):
             _unga(unga_folder)
+    if admin is not None:
+        with transaction(current, SYSTEM) as session:
+            service.add_user(
+                session, admin, organisation_slug=organisation, role=Role.ADMIN, password=password
+            )
+        console.print(f"Added administrator {admin} of {organisation}.", markup=False)
 
 
 exports = typer.Typer(help="Export the knowledge base for partners' tools.", no_args_is_help=True)

@@ -19,6 +19,7 @@ from cyberdiplomacy.cli import (
     incidents,
     knowledge,
     serve,
+    users,
 )
 from cyberdiplomacy.cli.common import errors
 from cyberdiplomacy.errors import CyberDiplomacyError
@@ -74,3 +75,4 @@ briefing.register(app)
 serve.register(app)
 hotline.register(app)
 consensus.register(app)
+users.register(app)

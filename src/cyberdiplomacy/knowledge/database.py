@@ -16,6 +16,7 @@ from sqlalchemy.engine import ExceptionContext, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from cyberdiplomacy.errors import DatabaseNotReady, InvalidQuery
+from cyberdiplomacy.knowledge.access import SYSTEM, Viewer, bind
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -73,7 +74,12 @@ def require_current(engine: Engine) -> None:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """A session that commits on success and rolls everything back on any error."""
+def transaction(engine: Engine, viewer: Viewer = SYSTEM) -> Iterator[Session]:
+    """A session reading as `viewer` that commits on success and rolls back on any error.
+
+    By default it reads as `SYSTEM`, as importers and maintenance must: to replace what they
+    brought before they must see it all. Whatever serves a person binds that person instead.
+    """
     with sessionmaker(engine, expire_on_commit=False)() as session, session.begin():
+        bind(session, viewer)
         yield session

@@ -59,7 +59,121 @@ def alias_key(name: str) -> str:
     return re.sub(r"[^0-9a-z]+", "", name.casefold())
 
 
-class Source(Base):
+class Marked:
+    """Mixin: a TLP 2.0 marking and, for an organisation's own records, the organisation owning it.
+
+    Bundled public data has no owner; `knowledge.access` decides who may read what.
+    """
+
+    id: Mapped[int]
+    __tablename__: str
+    tlp: Mapped[str] = mapped_column(String(16), default="clear")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+
+    @validates("tlp")
+    def _check_tlp(self, _key: str, value: str) -> str:
+        return vocabulary.check("tlp", value)
+
+
+class Organisation(Base):
+    """An organisation whose people hold accounts: a ministry's cyber unit, a national CERT."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Account(Base):
+    """A person's account: role, organisation, Argon2 password hash, and lockout state."""
+
+    __tablename__ = "account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    poc: Mapped[bool] = mapped_column(Boolean, default=False)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class ApiToken(Base):
+    """A personal API token: only its SHA-256 digest is kept; `prefix` names it in listings."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(16))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_used: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    account: Mapped[Account] = relationship()
+
+
+class WebSession(Base):
+    """A signed-in browser: the cookie's SHA-256 digest, its CSRF token and its expiry."""
+
+    __tablename__ = "web_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), index=True
+    )
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    account: Mapped[Account] = relationship()
+
+
+class AccessGrant(Base):
+    """Who else may read a marked record: an organisation (TLP:AMBER) or a person (TLP:RED)."""
+
+    __tablename__ = "access_grant"
+    __table_args__ = (Index("ix_access_grant_record", "table", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="CASCADE"))
+
+
+class RecordChange(Base):
+    """One change to a curated record: who, when, and the record before and after."""
+
+    __tablename__ = "record_change"
+    __table_args__ = (Index("ix_record_change_record", "table", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    action: Mapped[str] = mapped_column(String(20))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    account: Mapped[Account | None] = relationship()
+
+
+class Source(Marked, Base):
     """Where a fact comes from; reliability on the Admiralty scale (A-F) where judged."""
 
     __tablename__ = "source"
@@ -73,16 +187,11 @@ class Source(Base):
     reliability: Mapped[str | None] = mapped_column(String(1))
 
 
-class Provenance:
-    """Mixin: the source, the date the fact was known true, and its TLP 2.0 marking."""
+class Provenance(Marked):
+    """Mixin: the source, the date the fact was known true, and the marking."""
 
     source_id: Mapped[int | None] = mapped_column(ForeignKey("source.id"))
     as_of: Mapped[date | None] = mapped_column(Date)
-    tlp: Mapped[str] = mapped_column(String(16), default="clear")
-
-    @validates("tlp")
-    def _check_tlp(self, _key: str, value: str) -> str:
-        return vocabulary.check("tlp", value)
 
 
 class Actor(Provenance, Base):

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from cyberdiplomacy.errors import ImportFailed
+from cyberdiplomacy.knowledge.access import SYSTEM
 from cyberdiplomacy.knowledge.database import transaction, upgrade
 from cyberdiplomacy.knowledge.models import ImportRun
 from cyberdiplomacy.progress import Progress, Silent
@@ -142,7 +143,7 @@ def initialise(
 ) -> dict[str, int] | None:
     """Migrate the schema and import the bundled sources unless already done (or `refresh`)."""
     upgrade(engine)
-    with transaction(engine) as session:
+    with transaction(engine, SYSTEM) as session:
         if last_run(session, BUNDLED) is not None and not refresh:
             return None
         return import_bundled(session, progress or Silent())

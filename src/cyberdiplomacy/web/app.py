@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,42 +18,22 @@ from starlette.exceptions import HTTPException
 from cyberdiplomacy import __version__
 from cyberdiplomacy.config import Settings
 from cyberdiplomacy.errors import CyberDiplomacyError
+from cyberdiplomacy.knowledge.access import ANONYMOUS, bind
 from cyberdiplomacy.knowledge.database import make_engine, require_current
+from cyberdiplomacy.web.problems import domain_problem, problem
 
 STATIC = Path(__file__).with_name("static")
-PROBLEM = "application/problem+json"
 log = logging.getLogger(__name__)
 
 
 def get_session(request: Request) -> Iterator[Session]:
     """One read session per request, on the app's engine."""
     with request.app.state.sessions() as session:
+        bind(session, ANONYMOUS)
         yield session
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
-
-
-def _wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
-        "accept", ""
-    )
-
-
-def _problem(request: Request, status: int, title: str, detail: str) -> Response:
-    """Render an error as an HTML page for browsers, else as RFC 9457 problem+json."""
-    if _wants_html(request):
-        templates = request.app.state.templates
-        page: Response = templates.TemplateResponse(
-            request,
-            "error.html",
-            {"status": status, "title": title, "detail": detail},
-            status_code=status,
-        )
-        return page
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
-    body["instance"] = request.url.path
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -87,17 +67,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         # No database stores NUL in text; refuse it here rather than fail deep inside a query.
         values = [request.url.path, *request.query_params.values()]
         if any("\x00" in value for value in values):
-            return _problem(request, 400, "Invalid parameters", "NUL characters are not allowed.")
+            return problem(request, 400, "Invalid parameters", "NUL characters are not allowed.")
         return await call_next(request)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s", request.url.path, exc_info=exc)
-        return _problem(request, 500, "Internal error", "Something went wrong on our side.")
+        return problem(request, 500, "Internal error", "Something went wrong on our side.")
 
     @app.exception_handler(CyberDiplomacyError)
     async def _domain_error(request: Request, exc: CyberDiplomacyError) -> Response:
-        return _problem(request, exc.status, exc.title, exc.message())
+        return domain_problem(request, exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
@@ -105,10 +85,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             f"{'.'.join(str(p) for p in e['loc'][1:]) or e['loc'][0]}: {e['msg']}"
             for e in exc.errors()
         )
-        return _problem(request, 422, "Invalid parameters", details)
+        return problem(request, 422, "Invalid parameters", details)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException) -> Response:
-        return _problem(request, exc.status_code, str(exc.detail), str(exc.detail))
+        return problem(request, exc.status_code, str(exc.detail), str(exc.detail))
 
     return app

@@ -1,0 +1,1 @@
+"""Accounts: organisations, people with roles, passwords, browser sessions and API tokens."""
