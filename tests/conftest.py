@@ -23,6 +23,14 @@ ATTACK_BUNDLE = SHARED_DATA / "attack" / "enterprise-attack-18.1-no-campaigns.js
 POSTGRESQL_URL = os.environ.get("CYBERDIPLOMACY_TEST_POSTGRESQL_URL")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_client_host() -> Iterator[None]:
+    """Allow `testserver`, the Host that Starlette's TestClient sends."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CYBERDIPLOMACY_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1,::1")
+        yield
+
+
 @pytest.fixture
 def attack_bundle() -> Path:
     """The shared ATT&CK Enterprise 18.1 bundle; tests that need it skip when it is absent."""

@@ -7,6 +7,7 @@ CyberDiplomacyError
 ├── ImportFailed        a source file cannot be read or violates its format (names file, line, id)
 ├── DatabaseNotReady    the knowledge base has no schema or no data yet
 ├── CrossSiteRequest    a state-changing form posted from another site (HTTP 403)
+├── Busy                too many costly analyses running at once; try again shortly (HTTP 429)
 ├── AccessError         who may do what
 │   ├── NotSignedIn       no credentials, or invalid ones (HTTP 401)
 │   ├── Forbidden         signed in, but the role, ownership or marking does not allow it (403)
@@ -110,6 +111,29 @@ class ImportFailed(CyberDiplomacyError):
         return f"{where}: {self.reason}"
 
 
+class InvalidRecord(CyberDiplomacyError):
+    """A record entered by hand breaks the rules its kind follows; `fields` says which and why."""
+
+    status = 422
+    title = "Invalid record"
+
+    def __init__(self, kind: str, fields: dict[str, str]) -> None:
+        super().__init__(kind, fields)
+        self.kind = kind
+        self.fields = fields
+
+    def message(self) -> str:
+        listed = "; ".join(f"{field}: {reason}" for field, reason in self.fields.items())
+        return f"The {self.kind} was not saved: {listed}"
+
+
+class Conflict(CyberDiplomacyError):
+    """A write clashes with what is stored: a taken key, or a change that no longer applies."""
+
+    status = 409
+    title = "Conflict"
+
+
 class DatabaseNotReady(CyberDiplomacyError):
     """The knowledge base exists but has not been initialised."""
 
@@ -179,6 +203,20 @@ class LoginThrottled(AccessError):
 
     def message(self) -> str:
         return f"Too many failed sign-ins; try again in {self.retry_after} s."
+
+
+class Busy(CyberDiplomacyError):
+    """Every slot for costly analyses (fits, forecasts) is taken; try again shortly."""
+
+    status = 429
+    title = "Too busy"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+    def message(self) -> str:
+        return f"Other analyses are running; try again in {self.retry_after} s."
 
 
 class AccountExists(AccessError):

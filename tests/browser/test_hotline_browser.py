@@ -22,13 +22,16 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Locator, Page, expect
 
-from cyberdiplomacy.knowledge.database import make_engine, upgrade
+from cyberdiplomacy.accounts import service
+from cyberdiplomacy.knowledge.access import Role
+from cyberdiplomacy.knowledge.database import make_engine, transaction, upgrade
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "hotline"))
 from hotline_nodes import FAST_ENTRY, Node, Server, free_port
 
 pytestmark = pytest.mark.browser
 A, B = "EST-CERT", "FIN-NCSC"
+POC, PASSWORD = "duty-officer", "a-long-test-password"
 STARTUP_SECONDS = 30
 DELIVERY_SECONDS = 30
 
@@ -84,7 +87,7 @@ def start_workbench(database: Path, node: Node, log: Path) -> Workbench:
         if process.poll() is not None:
             pytest.fail(f"uvicorn exited with {process.returncode}:\n{log.read_text()}")
         try:
-            if httpx.get(f"{workbench.url}/hotline", timeout=1).status_code == 200:
+            if httpx.get(f"{workbench.url}/login", timeout=1).status_code == 200:
                 return workbench
         except httpx.TransportError:
             pass
@@ -108,6 +111,10 @@ def hotline(tmp_path: Path) -> Iterator[Setup]:
     database = tmp_path / "kb.db"
     engine = make_engine(f"sqlite:///{database}")
     upgrade(engine)
+    with transaction(engine) as session:
+        service.add_user(
+            session, POC, organisation_slug="cert", role=Role.ANALYST, password=PASSWORD, poc=True
+        )
     engine.dispose()
     servers: dict[str, Server] = {}
     workbenches: dict[str, Workbench] = {}
@@ -146,6 +153,16 @@ def tab(browser: Browser, console_errors: list[str]) -> Iterator[Callable[[str],
         context.close()
 
 
+def sign_in(page: Page) -> None:
+    """Sign in through the form, as the point of contact."""
+    page.goto("/")
+    page.get_by_role("link", name="Sign in").click()
+    page.get_by_label("User name").fill(POC)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.locator(".who-name")).to_have_text(POC)
+
+
 def status_after_reloads(page: Page, row: Locator, wanted: str) -> None:
     """Reload until the row's status badge says `wanted` (delivery runs in another process)."""
     deadline = time.monotonic() + DELIVERY_SECONDS
@@ -161,7 +178,10 @@ def test_compose_deliver_acknowledge_and_ping_between_two_nodes(
     hotline: Setup, tab: Callable[[str], Page], console_errors: list[str]
 ) -> None:
     a = tab(hotline.workbenches[A].url)
-    a.goto("/")
+    a.goto("/hotline")
+    expect(a.locator(".error-status")).to_have_text("Error 401")
+    console_errors.clear()  # the browser reports the 401 just asserted
+    sign_in(a)
     a.get_by_role("navigation", name="Main").get_by_role("link", name="Hotline").click()
     expect(a.get_by_role("heading", name="Hotline", exact=True)).to_be_visible()
     expect(a.locator(".hotline-node")).to_contain_text(A)
@@ -184,6 +204,7 @@ def test_compose_deliver_acknowledge_and_ping_between_two_nodes(
     status_after_reloads(a, row, "delivered")
 
     b = tab(hotline.workbenches[B].url)
+    sign_in(b)
     b.goto("/hotline")
     incoming = b.locator(f'#inbox tr[data-id="{message_id}"]')
     expect(incoming.locator(".badge")).to_have_text("new")

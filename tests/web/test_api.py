@@ -18,6 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from sqlalchemy import Engine
 
+from cyberdiplomacy.accounts import service
+from cyberdiplomacy.knowledge.access import Role
+from cyberdiplomacy.knowledge.database import transaction
 from cyberdiplomacy.web.app import create_app
 
 API = "/api/v1"
@@ -188,8 +191,17 @@ def test_unknown_api_path_is_a_404_problem(client: TestClient) -> None:
     assert_problem(client.get(f"{API}/no-such-thing"), 404)
 
 
-def test_wrong_method_is_a_405_problem(client: TestClient) -> None:
-    assert_problem(client.post(f"{API}/states"), 405)
+def test_wrong_method_is_a_405_problem_for_an_account_and_a_401_for_anyone_else(
+    client: TestClient, full_base: Engine
+) -> None:
+    with transaction(full_base) as session:
+        service.add_user(
+            session, "method-tester", organisation_slug="tests", role=Role.VIEWER, password=None
+        )
+        token = service.issue_token(session, "method-tester", "tests")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert_problem(client.post(f"{API}/states", headers=bearer), 405)
+    assert_problem(client.post(f"{API}/states"), 401)
 
 
 # Never a 5xx ------------------------------------------------------------------------------

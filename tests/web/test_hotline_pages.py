@@ -9,6 +9,7 @@ import socket
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +18,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
+from cyberdiplomacy.accounts import service
 from cyberdiplomacy.cli.main import app as cli_app
 from cyberdiplomacy.config import Settings
 from cyberdiplomacy.hotline import desk, directory, identity
 from cyberdiplomacy.hotline.store import Store
-from cyberdiplomacy.knowledge.database import make_engine, upgrade
+from cyberdiplomacy.knowledge.access import Role
+from cyberdiplomacy.knowledge.database import make_engine, transaction, upgrade
 from cyberdiplomacy.web.app import create_app
 
 ORIGIN = {"Origin": "http://testserver"}
+POC, ANALYST, PASSWORD = "duty-officer", "analyst", "a-long-test-password"
 A, B, C = "EST-CERT", "FIN-NCSC", "LVA-CERT"
 
 
@@ -39,6 +43,16 @@ def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     """An empty, migrated knowledge base: the Hotline pages do not read it."""
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('kb') / 'kb.db'}")
     upgrade(engine)
+    with transaction(engine) as session:
+        for username, poc in ((POC, True), (ANALYST, False)):
+            service.add_user(
+                session,
+                username,
+                organisation_slug="est-cert",
+                role=Role.ANALYST,
+                password=PASSWORD,
+                poc=poc,
+            )
     yield engine
     engine.dispose()
 
@@ -85,11 +99,30 @@ def nodes(tmp_path: Path) -> dict[str, identity.Identity]:
     return made
 
 
-def client_for(kb: Engine, root: Path | None, **settings: Any) -> TestClient:
-    config = Settings(database_url=str(kb.url), hotline_dir=root, **settings)
-    return TestClient(
-        create_app(config, kb), headers={"Accept": "text/html"}, follow_redirects=False
+def sign_in(client: TestClient, username: str = POC) -> TestClient:
+    """Sign `client` in; its later writes carry the session's CSRF token as a header."""
+    client.headers.pop("X-CSRF-Token", None)
+    form = client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert token
+    fields = {"username": username, "password": PASSWORD, "csrf": token.group(1)}
+    assert client.post("/login", data=fields).status_code == 303
+    account = client.get("/account")
+    token = re.search(r'name="csrf" value="([^"]+)"', account.text)
+    assert token
+    client.headers["X-CSRF-Token"] = token.group(1)
+    return client
+
+
+@contextmanager
+def client_for(kb: Engine, root: Path | None, **settings: Any) -> Iterator[TestClient]:
+    """A client of a workbench pointed at `root`, signed in as a point of contact."""
+    config = Settings(
+        database_url=str(kb.url), hotline_dir=root, allowed_hosts=("testserver",), **settings
     )
+    app = create_app(config, kb)
+    with TestClient(app, headers={"Accept": "text/html"}, follow_redirects=False) as client:
+        yield sign_in(client)
 
 
 @pytest.fixture
@@ -165,8 +198,55 @@ def test_serve_hotline_points_the_workbench_at_the_node(
     result = CliRunner().invoke(cli_app, ["serve", "--hotline", str(nodes[A].directory)])
     assert result.exit_code == 0, result.output
     assert served[0].state.settings.hotline_dir == nodes[A].directory
-    with TestClient(served[0]) as client:
-        assert A in client.get("/hotline").text
+    with TestClient(served[0], follow_redirects=False) as client:
+        assert A in sign_in(client).get("/hotline").text
+
+
+# Who may use it ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/hotline", "/hotline/compose", "/api/v1/hotline/inbox", "/api/v1/hotline/outbox"]
+)
+def test_only_a_signed_in_point_of_contact_may_read_the_hotline(
+    kb: Engine, nodes: dict[str, identity.Identity], path: str
+) -> None:
+    receive(nodes[A], B, "Secret body inside")
+    with client_for(kb, nodes[A].directory) as poc:
+        assert poc.get(path).status_code == 200
+        poc.cookies.clear()
+        assert poc.get(path).status_code == 401
+        sign_in(poc, ANALYST)
+        refused = poc.get(path)
+        assert refused.status_code == 403 and "Secret body" not in refused.text
+
+
+def test_a_point_of_contacts_post_without_the_form_token_is_refused(
+    client: TestClient, nodes: dict[str, identity.Identity]
+) -> None:
+    message_id = receive(nodes[A], B, "Question")
+    del client.headers["X-CSRF-Token"]
+    for forged in ({}, {"csrf": "forged"}):
+        answer = client.post(f"/hotline/messages/{message_id}/ack", data=forged, headers=ORIGIN)
+        assert answer.status_code == 403
+    assert inbox(nodes[A])[0].status == "new"
+
+
+def test_anonymous_hotline_writes_are_401_and_change_nothing(
+    kb: Engine, nodes: dict[str, identity.Identity]
+) -> None:
+    message_id = receive(nodes[A], B, "Question")
+    config = Settings(
+        database_url=str(kb.url), hotline_dir=nodes[A].directory, allowed_hosts=("testserver",)
+    )
+    with TestClient(create_app(config, kb), follow_redirects=False) as anonymous:
+        answers = [
+            anonymous.post("/hotline/compose", data={"to": B}, headers=ORIGIN),
+            anonymous.post(f"/hotline/messages/{message_id}/ack", headers=ORIGIN),
+            anonymous.post("/hotline/pings", data={"peer": ""}, headers=ORIGIN),
+        ]
+    assert [a.status_code for a in answers] == [401, 401, 401]
+    assert outbox(nodes[A]) == [] and inbox(nodes[A])[0].status == "new"
 
 
 # Inbox and outbox ----------------------------------------------------------------------------

@@ -224,7 +224,7 @@ def validate(
     with reading() as session:
         problems = bundled.validate(session, files or [])
     for problem in problems:
-        errors.print(str(problem), highlight=False, markup=False)
+        errors.print(str(problem), highlight=False, markup=False, soft_wrap=True)
     if problems:
         errors.print(f"[red]{len(problems)} problem(s) found.[/red]")
         raise typer.Exit(1)

@@ -31,6 +31,8 @@ def serve(
     settings = Settings.load()
     if hotline is not None:
         settings = dataclasses.replace(settings, hotline_dir=hotline)
+    if host is not None:  # the Host allowlist's default includes the address listened on
+        settings = dataclasses.replace(settings, host=host)
     app = create_app(settings, engine())
     host, port = host or settings.host, port or settings.port
     console.print(

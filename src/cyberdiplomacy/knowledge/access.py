@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import ColumnElement, SQLColumnExpression, and_, event, exists, or_, true
-from sqlalchemy.orm import ORMExecuteState, Session, aliased, with_loader_criteria
-from sqlalchemy.sql.base import ExecutableOption
+from sqlalchemy.orm import ORMExecuteState, Session, aliased
+from sqlalchemy.orm.util import LoaderCriteriaOption
 
 from cyberdiplomacy.knowledge.models import (
     AccessGrant,
@@ -165,11 +166,31 @@ def _granted_red(entity: type[Marked], table: str, viewer: Viewer) -> ColumnElem
     return and_(entity.tlp == "red", _granted(table, entity.id, viewer, user=True))
 
 
-def _criteria(viewer: Viewer) -> list[ExecutableOption]:
-    options: list[ExecutableOption] = [
-        with_loader_criteria(entity, visible(entity, viewer), include_aliases=True)
-        for entity in MARKED
-        if entity not in ON_INCIDENT
+class _Criteria(LoaderCriteriaOption):
+    """A loader criterion that also holds for aliases of its entity wherever they appear.
+
+    SQLAlchemy adapts a plain criterion to an alias in WHERE but not in the ON clause of an
+    explicit join (`join(Sponsor, Actor.sponsor_id == Sponsor.id)`), where it would filter the
+    unaliased table instead; adapting it here covers both (adapting twice changes nothing).
+    """
+
+    # The same cache key as the superclass: resolving the criterion is pure.
+    _traverse_internals = LoaderCriteriaOption._traverse_internals
+
+    def __init__(self, entity: type[Marked], criterion: ColumnElement[bool]) -> None:
+        super().__init__(entity, criterion, include_aliases=True)
+
+    def _resolve_where_criteria(self, ext_info: Any) -> ColumnElement[bool]:
+        criterion = super()._resolve_where_criteria(ext_info)
+        if getattr(ext_info, "is_aliased_class", False):
+            adapted: ColumnElement[bool] = ext_info._adapter.traverse(criterion)
+            return adapted
+        return criterion
+
+
+def _criteria(viewer: Viewer) -> list[_Criteria]:
+    options = [
+        _Criteria(entity, visible(entity, viewer)) for entity in MARKED if entity not in ON_INCIDENT
     ]
     # A claim or response is no more visible than the incident it is about.
     for entity in ON_INCIDENT:
@@ -178,11 +199,7 @@ def _criteria(viewer: Viewer) -> list[ExecutableOption]:
             entity.incident_id.is_(None),
             exists().where(parent.id == entity.incident_id, visible(parent, viewer)),
         )
-        options.append(
-            with_loader_criteria(
-                entity, and_(visible(entity, viewer), about_visible), include_aliases=True
-            )
-        )
+        options.append(_Criteria(entity, and_(visible(entity, viewer), about_visible)))
     return options
 
 

@@ -16,11 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
 
 from cyberdiplomacy import __version__
+from cyberdiplomacy.accounts.throttle import Throttle
 from cyberdiplomacy.config import Settings
 from cyberdiplomacy.errors import CyberDiplomacyError
-from cyberdiplomacy.knowledge.access import ANONYMOUS, bind
+from cyberdiplomacy.knowledge.access import bind
 from cyberdiplomacy.knowledge.database import make_engine, require_current
+from cyberdiplomacy.web.auth import authenticate, viewer
 from cyberdiplomacy.web.problems import domain_problem, problem
+from cyberdiplomacy.web.security import BodyLimit, CostlyGate, HostAllowlist, SecurityHeaders
 
 STATIC = Path(__file__).with_name("static")
 log = logging.getLogger(__name__)
@@ -29,7 +32,7 @@ log = logging.getLogger(__name__)
 def get_session(request: Request) -> Iterator[Session]:
     """One read session per request, on the app's engine."""
     with request.app.state.sessions() as session:
-        bind(session, ANONYMOUS)
+        bind(session, viewer(request))
         yield session
 
 
@@ -59,6 +62,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(pages_router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.state.login_throttle = Throttle()
+    app.middleware("http")(authenticate)
 
     @app.middleware("http")
     async def _refuse_nul(
@@ -91,4 +96,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def _http_error(request: Request, exc: HTTPException) -> Response:
         return problem(request, exc.status_code, str(exc.detail), str(exc.detail))
 
+    # Outermost last: every answer gets the security headers, even a refused Host or body.
+    app.state.costly = CostlyGate(settings.max_costly)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HostAllowlist, hosts=settings.hosts())
+    app.add_middleware(SecurityHeaders)
     return app

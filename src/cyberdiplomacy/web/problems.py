@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
 
-from cyberdiplomacy.errors import CyberDiplomacyError, LoginThrottled, NotSignedIn
+from cyberdiplomacy.errors import Busy, CyberDiplomacyError, LoginThrottled, NotSignedIn
 
 PROBLEM = "application/problem+json"
 
@@ -46,6 +46,6 @@ def domain_problem(request: Request, exc: CyberDiplomacyError) -> Response:
     headers: dict[str, str] = {}
     if isinstance(exc, NotSignedIn):
         headers["WWW-Authenticate"] = 'Bearer realm="cyberdiplomacy"'
-    if isinstance(exc, LoginThrottled):
+    if isinstance(exc, LoginThrottled | Busy):
         headers["Retry-After"] = str(exc.retry_after)
     return problem(request, exc.status, exc.title, exc.message(), headers)

@@ -12,6 +12,7 @@ from cyberdiplomacy.consensus import agreement, blocs, cyber, ideal
 from cyberdiplomacy.errors import InvalidQuery, NotFound
 from cyberdiplomacy.knowledge import votes
 from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.security import COSTLY
 
 router = APIRouter(prefix="/unga", tags=["unga"])
 RECENT_SESSIONS = 10  # the forecasts learn from five sessions, each described by earlier ones
@@ -99,7 +100,7 @@ def present_blocs(tenures: dict[str, list[votes.Tenure]], blocs: str | None) -> 
     return list(dict.fromkeys(b.strip().lower() for b in blocs.split(",") if b.strip()))
 
 
-@router.get("/ideal-points")
+@router.get("/ideal-points", dependencies=[COSTLY])
 def ideal_points(
     session: SessionDep,
     first: SessionNumber = None,
@@ -134,7 +135,7 @@ def blocs_cohesion(
     return blocs.compare(table, tenures, present_blocs(tenures, blocs_))
 
 
-@router.get("/cyber")
+@router.get("/cyber", dependencies=[COSTLY])
 def cyber_focus(session: SessionDep) -> cyber.Rivals:
     """The rival ICT-security resolutions of 2018: bridges, bloc splits and swing states."""
     from cyberdiplomacy.consensus.forecast import Forecaster  # scikit-learn: only when needed
@@ -143,7 +144,7 @@ def cyber_focus(session: SessionDep) -> cyber.Rivals:
     return cyber.rivals(table, tenures, Forecaster(table, tenures))
 
 
-@router.get("/forecast", response_model=None)
+@router.get("/forecast", response_model=None, dependencies=[COSTLY])
 def forecast(
     session: SessionDep,
     title: Annotated[str, Query(min_length=3, max_length=300, description="The draft's title")],

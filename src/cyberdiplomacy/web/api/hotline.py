@@ -1,5 +1,7 @@
 """REST API v1 for the hotline node the workbench is pointed at: read-only, as `hotline … --json`.
 
+Only hotline points of contact may read it (401 signed out, 403 for other accounts).
+
 409 (problem+json) when no node is configured or its directory holds none.
 """
 
@@ -8,15 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 
 from cyberdiplomacy.config import Settings
 from cyberdiplomacy.hotline import desk
 from cyberdiplomacy.hotline.desk import PeerEntry
 from cyberdiplomacy.hotline.records import PingRecord, Received, Sent
 from cyberdiplomacy.hotline.store import Store
+from cyberdiplomacy.web.auth import require_poc
 
-router = APIRouter(prefix="/hotline", tags=["hotline"])
+router = APIRouter(prefix="/hotline", tags=["hotline"], dependencies=[Depends(require_poc)])
 
 
 @contextmanager

@@ -2,7 +2,7 @@
 pages have one) and renders one template.
 
 One module per concept (overview, incidents, law, states, consensus, instruments, actors, attack,
-attribution);
+attribution, account);
 `vendor` serves third-party browser assets; `templating` holds the Jinja2 environment that the
 app's error handler shares.
 """
@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 
 from cyberdiplomacy.web.pages import (
+    account,
     actors,
     attack,
     attribution,
@@ -42,6 +43,7 @@ MODULES = (
     attack,
     hotline,
     vendor,
+    account,
 )
 for module in MODULES:
     router.include_router(module.router)

@@ -17,6 +17,7 @@ from cyberdiplomacy.web.api.consensus import vote_data
 from cyberdiplomacy.web.app import SessionDep
 from cyberdiplomacy.web.pages import vendor
 from cyberdiplomacy.web.pages.common import render
+from cyberdiplomacy.web.security import COSTLY
 
 router = APIRouter()
 DEFAULT_BLOC = "g20"
@@ -40,7 +41,7 @@ def _codes(states: str | None, bloc: str, table: votes.VoteTable, tenures: Any) 
     return [c for c in table.codes if c in current]
 
 
-@router.get("/unga")
+@router.get("/unga", dependencies=[COSTLY])
 def unga(
     request: Request,
     session: SessionDep,
@@ -106,7 +107,7 @@ def unga(
     )
 
 
-@router.get("/unga/ideal-points")
+@router.get("/unga/ideal-points", dependencies=[COSTLY])
 def ideal_points(
     request: Request,
     session: SessionDep,

@@ -22,6 +22,7 @@ from cyberdiplomacy.config import Settings
 from cyberdiplomacy.errors import CrossSiteRequest, InvalidQuery, KeyLocked, UnknownPeer
 from cyberdiplomacy.hotline import desk, identity
 from cyberdiplomacy.hotline.store import Store
+from cyberdiplomacy.web.auth import require_poc
 from cyberdiplomacy.web.pages.common import render
 
 MAX_FORM = 256 * 1024  # bytes: a 64 KiB message, percent-encoded, with room to spare
@@ -61,7 +62,7 @@ async def form_fields(request: Request) -> dict[str, str]:
 
 
 Form = Annotated[dict[str, str], Depends(form_fields)]
-router = APIRouter(prefix="/hotline")
+router = APIRouter(prefix="/hotline", dependencies=[Depends(require_poc)])
 posts = APIRouter(dependencies=[Depends(same_origin)])  # included in `router` below
 
 
