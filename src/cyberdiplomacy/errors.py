@@ -5,6 +5,9 @@ CyberDiplomacyError
 ├── InvalidQuery        a filter or parameter cannot be used (HTTP 400)
 │   └── UnknownAttackIds  observed ATT&CK ids that are malformed or unknown (names them all)
 ├── ImportFailed        a source file cannot be read or violates its format (names file, line, id)
+├── InvalidRecord       a record entered by hand breaks its kind's rules (names each field, 422)
+├── Conflict            a write clashes with what is stored, e.g. a taken slug (HTTP 409)
+├── NoAttackData        the technical ranking needs an ATT&CK import first (HTTP 503)
 ├── DatabaseNotReady    the knowledge base has no schema or no data yet
 ├── CrossSiteRequest    a state-changing form posted from another site (HTTP 403)
 ├── Busy                too many costly analyses running at once; try again shortly (HTTP 429)
@@ -132,6 +135,16 @@ class Conflict(CyberDiplomacyError):
 
     status = 409
     title = "Conflict"
+
+
+class NoAttackData(CyberDiplomacyError):
+    """The technical ranking needs ATT&CK, which this knowledge base has not imported."""
+
+    status = 503
+    title = "ATT&CK not imported"
+
+    def message(self) -> str:
+        return "No ATT&CK data is imported yet: run `cyberdiplomacy import attack PATH` first."
 
 
 class DatabaseNotReady(CyberDiplomacyError):

@@ -8,7 +8,10 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
+from cyberdiplomacy.attribution import service
+from cyberdiplomacy.knowledge.access import ANONYMOUS, SYSTEM, bind
 from cyberdiplomacy.web.app import create_app
 
 TITLE = "<title>{} · Cyber Diplomacy Workbench</title>"
@@ -100,14 +103,15 @@ def test_incident_page_ranks_its_tradecraft_beside_the_claims(client: TestClient
     assert "%2CT1529&amp;software=S0368" in ranking
 
 
-def test_incident_page_reuses_the_apps_cached_engine(full_base: Engine) -> None:
-    app = create_app(engine=full_base)
-    with TestClient(app, headers={"Accept": "text/html"}) as fresh:
+def test_pages_reuse_the_engine_of_the_viewers_clearance(full_base: Engine) -> None:
+    with TestClient(create_app(engine=full_base), headers={"Accept": "text/html"}) as fresh:
         page(fresh, "/incidents/notpetya")
-        engine = app.state.engine_cache[1]
-        page(fresh, "/incidents/wannacry")
-        page(fresh, "/attribute?software=S0154")
-        assert app.state.engine_cache[1] is engine
+        with Session(full_base) as session:
+            engine = service.engine(bind(session, ANONYMOUS))
+            page(fresh, "/incidents/wannacry")
+            page(fresh, "/attribute?software=S0154")
+            assert service.engine(bind(session, ANONYMOUS)) is engine
+            assert service.engine(bind(session, SYSTEM)) is not engine
 
 
 def test_incident_without_claims_or_tradecraft_says_so(client: TestClient) -> None:

@@ -17,8 +17,10 @@ from rich.text import Text
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from cyberdiplomacy.accounts import service as accounts
 from cyberdiplomacy.config import Settings
-from cyberdiplomacy.knowledge.access import ANONYMOUS
+from cyberdiplomacy.errors import NotSignedIn
+from cyberdiplomacy.knowledge.access import ANONYMOUS, SYSTEM, Viewer
 from cyberdiplomacy.knowledge.database import make_engine, require_current, transaction
 
 console = Console()
@@ -36,12 +38,24 @@ def engine() -> Engine:
     return make_engine(Settings.load().database_url)
 
 
+def command_viewer(current: Engine) -> Viewer:
+    """Who the command line reads as: CYBERDIPLOMACY_USER's account, else an anonymous visitor."""
+    username = Settings.load().user
+    if username is None:
+        return ANONYMOUS
+    with transaction(current, SYSTEM) as session:
+        account = accounts.find(session, username)
+        if account.disabled:
+            raise NotSignedIn(f"The account {username!r} (CYBERDIPLOMACY_USER) is disabled.")
+        return accounts.viewer(account)
+
+
 @contextmanager
 def reading() -> Iterator[Session]:
-    """A session on an initialised knowledge base; a clear error if it is not."""
+    """A session on an initialised knowledge base, bound to the command's viewer."""
     current = engine()
     require_current(current)
-    with transaction(current, ANONYMOUS) as session:
+    with transaction(current, command_viewer(current)) as session:
         yield session
 
 

@@ -66,16 +66,6 @@ DATASETS = (
 )
 
 
-def last_attack_run(session: Session) -> int | None:
-    """The id of the latest ATT&CK import, which changes whenever group profiles may have."""
-    return session.scalar(
-        select(ImportRun.id)
-        .where(ImportRun.importer.startswith("attack:"))
-        .order_by(ImportRun.id.desc())
-        .limit(1)
-    )
-
-
 def import_bundled(session: Session, progress: Progress | None = None) -> dict[str, int]:
     """Everything shipped with the workbench, in dependency order; returns counts per step."""
     progress = progress or Silent()

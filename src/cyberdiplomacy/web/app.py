@@ -3,40 +3,28 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 from starlette.exceptions import HTTPException
 
 from cyberdiplomacy import __version__
 from cyberdiplomacy.accounts.throttle import Throttle
 from cyberdiplomacy.config import Settings
 from cyberdiplomacy.errors import CyberDiplomacyError
-from cyberdiplomacy.knowledge.access import bind
 from cyberdiplomacy.knowledge.database import make_engine, require_current
-from cyberdiplomacy.web.auth import authenticate, viewer
+from cyberdiplomacy.web.auth import authenticate
 from cyberdiplomacy.web.problems import domain_problem, problem
 from cyberdiplomacy.web.security import BodyLimit, CostlyGate, HostAllowlist, SecurityHeaders
 
 STATIC = Path(__file__).with_name("static")
 log = logging.getLogger(__name__)
-
-
-def get_session(request: Request) -> Iterator[Session]:
-    """One read session per request, on the app's engine."""
-    with request.app.state.sessions() as session:
-        bind(session, viewer(request))
-        yield session
-
-
-SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:

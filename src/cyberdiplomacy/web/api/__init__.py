@@ -2,7 +2,15 @@
 
 from fastapi import APIRouter
 
-from cyberdiplomacy.web.api import attribution, consensus, hotline, incidents, knowledge, positions
+from cyberdiplomacy.web.api import (
+    attribution,
+    consensus,
+    curation,
+    hotline,
+    incidents,
+    knowledge,
+    positions,
+)
 
 router = APIRouter()
 router.include_router(knowledge.router)
@@ -11,3 +19,4 @@ router.include_router(attribution.router)
 router.include_router(consensus.router)
 router.include_router(positions.router)
 router.include_router(hotline.router)
+router.include_router(curation.router)

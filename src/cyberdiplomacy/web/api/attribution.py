@@ -5,14 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from cyberdiplomacy.attribution import Attribution, Engine, Observation, claims
-from cyberdiplomacy.attribution.profiles import from_session
+from cyberdiplomacy.attribution import Attribution, Observation, claims, service
 from cyberdiplomacy.knowledge import incidents
-from cyberdiplomacy.sources.bundled import last_attack_run
-from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.deps import ReaderDep, SessionDep
 
 router = APIRouter(tags=["attribution"])
 
@@ -27,18 +25,8 @@ class ObservationIn(BaseModel):
     top: int = Field(default=10, ge=1, le=200)
 
 
-def engine_for(request: Request, session: SessionDep) -> Engine:
-    """The engine over the knowledge base's profiles, rebuilt after each ATT&CK import."""
-    stamp = last_attack_run(session)
-    cached: tuple[int | None, Engine] | None = getattr(request.app.state, "engine_cache", None)
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, Engine(from_session(session)))
-        request.app.state.engine_cache = cached
-    return cached[1]
-
-
 @router.post("/attribute")
-def attribute(request: Request, session: SessionDep, observed: ObservationIn) -> Attribution:
+def attribute(reader: ReaderDep, observed: ObservationIn) -> Attribution:
     """Rank threat groups and sponsor states for observed techniques and software."""
     observation = Observation(
         tuple(observed.techniques),
@@ -46,7 +34,7 @@ def attribute(request: Request, session: SessionDep, observed: ObservationIn) ->
         tuple(observed.sectors),
         tuple(observed.victims),
     )
-    return engine_for(request, session).attribute(observation, observed.top)
+    return service.attribute(reader, observation, observed.top)
 
 
 @router.get("/incidents/{key}/assessment")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from cyberdiplomacy.consensus import agreement, blocs, cyber, ideal
 from cyberdiplomacy.errors import InvalidQuery, NotFound
 from cyberdiplomacy.knowledge import votes
-from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.deps import SessionDep
 from cyberdiplomacy.web.security import COSTLY
 
 router = APIRouter(prefix="/unga", tags=["unga"])

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from cyberdiplomacy.knowledge import incidents, instruments
 from cyberdiplomacy.knowledge.records import Page
 from cyberdiplomacy.web.api.params import Key, Limit, Offset, Text
-from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.deps import SessionDep
 
 router = APIRouter()
 

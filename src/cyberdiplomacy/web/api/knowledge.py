@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query
 
 from cyberdiplomacy.knowledge import queries, records
 from cyberdiplomacy.web.api.params import Limit, Offset, Text
-from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.deps import SessionDep
 
 router = APIRouter()
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from cyberdiplomacy.consensus import agreement, common_ground, maps
 from cyberdiplomacy.errors import InvalidQuery
 from cyberdiplomacy.knowledge import positions, votes
-from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.deps import SessionDep
 
 router = APIRouter(prefix="/positions", tags=["positions"])
 SIMILAR_SESSIONS = 5  # the sessions whose votes say which states are alike, for estimates

@@ -1,8 +1,8 @@
 """Server-rendered pages: each route parses, calls the query behind each part of the page (most
 pages have one) and renders one template.
 
-One module per concept (overview, incidents, law, states, consensus, instruments, actors, attack,
-attribution, account);
+One module per concept (overview, curation, incidents, law, states, consensus, instruments,
+actors, attack, attribution, account);
 `vendor` serves third-party browser assets; `templating` holds the Jinja2 environment that the
 app's error handler shares.
 """
@@ -18,6 +18,7 @@ from cyberdiplomacy.web.pages import (
     attack,
     attribution,
     consensus,
+    curation,
     hotline,
     incidents,
     instruments,
@@ -32,6 +33,7 @@ from cyberdiplomacy.web.pages.templating import templates
 router = APIRouter(default_response_class=HTMLResponse, include_in_schema=False)
 MODULES = (
     overview,
+    curation,  # before incidents: /incidents/new is not an incident called "new"
     incidents,
     law,
     attribution,

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cyberdiplomacy.knowledge import queries
-from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.deps import SessionDep
 from cyberdiplomacy.web.pages.common import PAGE_SIZE, Choice, PageNumber, Text, offset, render
 from cyberdiplomacy.web.pages.templating import url
 

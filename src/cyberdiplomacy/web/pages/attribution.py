@@ -14,13 +14,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
-from cyberdiplomacy.attribution import Attribution, Observation, claims
-from cyberdiplomacy.errors import InvalidQuery, UnknownAttackIds
+from cyberdiplomacy.attribution import Attribution, Observation, claims, service
+from cyberdiplomacy.errors import InvalidQuery, NoAttackData, UnknownAttackIds
 from cyberdiplomacy.knowledge import incidents, queries
+from cyberdiplomacy.knowledge.access import Reader
 from cyberdiplomacy.knowledge.queries import MAX_LIMIT
-from cyberdiplomacy.sources.bundled import last_attack_run
-from cyberdiplomacy.web.api.attribution import engine_for
-from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.deps import ReaderDep, SessionDep
 from cyberdiplomacy.web.pages.common import render
 
 router = APIRouter()
@@ -28,7 +27,6 @@ router = APIRouter()
 Ids = Annotated[list[str] | None, Query(max_length=500, description="Ids, codes or names")]
 Top = Annotated[int, Query(ge=1, le=50, description="Groups to list")]
 Key = Annotated[str | None, Query(max_length=120, description="An attributor's ISO3 or slug")]
-NO_ATTACK = "No ATT&CK data is imported yet: run `cyberdiplomacy import attack PATH` first."
 
 
 @dataclass(frozen=True)
@@ -42,12 +40,12 @@ class Ranking:
     invalid: tuple[str, ...] = ()
 
 
-def rank(request: Request, session: Session, observation: Observation, limit: int) -> Ranking:
-    """Rank with the app's cached engine; bad ids are the reader's to fix, so not an error page."""
-    if last_attack_run(session) is None:
-        return Ranking(problem=NO_ATTACK, status=503)
+def rank(reader: Reader, observation: Observation, limit: int) -> Ranking:
+    """Rank for the page's reader; bad ids are the reader's to fix, so not an error page."""
     try:
-        return Ranking(engine_for(request, session).attribute(observation, limit))
+        return Ranking(service.attribute(reader, observation, limit))
+    except NoAttackData as exc:
+        return Ranking(problem=exc.message(), status=exc.status)
     except UnknownAttackIds as exc:
         return Ranking(
             problem=exc.reason, status=exc.status, invalid=(*exc.unknown, *exc.malformed)
@@ -71,7 +69,7 @@ def _split(values: Iterable[str] | None, separators: str = r"[\s,;]+") -> tuple[
 @router.get("/attribute")
 def attribute(
     request: Request,
-    session: SessionDep,
+    reader: ReaderDep,
     techniques: Ids = None,
     software: Ids = None,
     victims: Ids = None,
@@ -82,7 +80,8 @@ def attribute(
     observation = Observation(
         _split(techniques), _split(software), _split(sectors, "[,;]+"), _split(victims)
     )
-    ranking = rank(request, session, observation, top) if request.query_params else None
+    ranking = rank(reader, observation, top) if request.query_params else None
+    session = reader.session
     return render(
         request,
         "attribute.html",

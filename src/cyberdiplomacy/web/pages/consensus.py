@@ -14,7 +14,7 @@ from cyberdiplomacy.errors import InvalidQuery
 from cyberdiplomacy.knowledge import votes
 from cyberdiplomacy.web.api import consensus as api
 from cyberdiplomacy.web.api.consensus import vote_data
-from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.deps import SessionDep
 from cyberdiplomacy.web.pages import vendor
 from cyberdiplomacy.web.pages.common import render
 from cyberdiplomacy.web.security import COSTLY

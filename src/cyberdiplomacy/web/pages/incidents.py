@@ -11,10 +11,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cyberdiplomacy.attribution import Observation, claims
+from cyberdiplomacy.curation import markings, service
 from cyberdiplomacy.knowledge import incidents as knowledge
 from cyberdiplomacy.knowledge.vocabulary import allowed
 from cyberdiplomacy.sources.schemas import IncidentType
-from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.deps import ReaderDep, SessionDep
 from cyberdiplomacy.web.pages.attribution import rank
 from cyberdiplomacy.web.pages.common import PAGE_SIZE, PageNumber, Text, offset, render
 from cyberdiplomacy.web.pages.law import profiles
@@ -81,11 +82,12 @@ def incidents(
 
 
 @router.get("/incidents/{key}")
-def incident(request: Request, session: SessionDep, key: str) -> Response:
+def incident(request: Request, reader: ReaderDep, key: str) -> Response:
     """An incident by slug, name or alias; anything but the slug redirects to the slug.
 
     Its claims are weighed into an assessment, shown beside what its tradecraft alone suggests.
     """
+    session = reader.session
     found = knowledge.incident(session, key)
     if key != found.slug:
         return RedirectResponse(url("incident", found.slug), status_code=302)
@@ -98,8 +100,9 @@ def incident(request: Request, session: SessionDep, key: str) -> Response:
         incident=found,
         tlp=found.tlp,
         profiles=profiles(session),
+        editable=markings.may_edit(reader.viewer, service.find(reader, service.INCIDENT, key)),
         assessment=claims.assess(claims.facts(found.claims)),
-        ranking=rank(request, session, observed, RANKED)
+        ranking=rank(reader, observed, RANKED)
         if observed.techniques or observed.software
         else None,
     )

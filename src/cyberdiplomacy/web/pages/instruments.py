@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from cyberdiplomacy.knowledge import instruments as knowledge
-from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.deps import SessionDep
 from cyberdiplomacy.web.pages.common import render
 from cyberdiplomacy.web.pages.templating import url
 

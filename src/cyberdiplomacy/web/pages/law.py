@@ -20,7 +20,7 @@ from cyberdiplomacy.law.characterisation import POSITION_LABELS
 from cyberdiplomacy.reports import inputs, render
 from cyberdiplomacy.reports.note import Briefing
 from cyberdiplomacy.sources.schemas import IncidentType, Target
-from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.deps import SessionDep
 from cyberdiplomacy.web.pages.common import render as render_page
 from cyberdiplomacy.web.pages.templating import term
 

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from cyberdiplomacy.errors import InvalidQuery
 from cyberdiplomacy.knowledge import incidents, queries
-from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.deps import SessionDep
 from cyberdiplomacy.web.pages import vendor
 from cyberdiplomacy.web.pages.common import render
 

@@ -13,7 +13,7 @@ from cyberdiplomacy.consensus import common_ground, maps
 from cyberdiplomacy.errors import InvalidQuery
 from cyberdiplomacy.knowledge import positions, queries
 from cyberdiplomacy.web.api.positions import find_common_ground
-from cyberdiplomacy.web.app import SessionDep
+from cyberdiplomacy.web.deps import SessionDep
 from cyberdiplomacy.web.pages import vendor
 from cyberdiplomacy.web.pages.common import render
 
